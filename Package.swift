@@ -17,12 +17,14 @@ let package = Package(
         .library(name: "StrataTransport", targets: ["StrataTransport"]),
         .library(name: "StrataLearning", targets: ["StrataLearning"]),
         .library(name: "StrataConsensus", targets: ["StrataConsensus"]),
+        .library(name: "StrataLedger", targets: ["StrataLedger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries from Debian: libzmq3-dev, libssl-dev, libopenblas-dev. Nothing else is C.
@@ -37,6 +39,11 @@ let package = Package(
         .target(name: "StrataLearning", dependencies: ["CBLAS"], swiftSettings: strictSettings),
         .target(name: "StrataConsensus", dependencies: [], swiftSettings: strictSettings),
         .target(
+            name: "StrataLedger",
+            dependencies: ["StrataCrypto", "StrataProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "StrataBus",
             dependencies: [
                 "StrataProtocol", "StrataTransport", "StrataCrypto",
@@ -49,6 +56,7 @@ let package = Package(
             name: "strata",
             dependencies: [
                 "StrataBus", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
+                "StrataConsensus", "StrataLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -59,6 +67,8 @@ let package = Package(
             name: "strata-bench",
             dependencies: [
                 "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
+                "StrataConsensus", "StrataLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "bench/Sources/strata-bench",
@@ -71,6 +81,9 @@ let package = Package(
         .testTarget(name: "StrataBusTests", dependencies: ["StrataBus", "StrataProtocol", "StrataTransport"]),
         .testTarget(name: "StrataLearningTests", dependencies: ["StrataLearning"]),
         .testTarget(name: "StrataConsensusTests", dependencies: ["StrataConsensus"]),
+        .testTarget(name: "StrataLedgerTests", dependencies: ["StrataLedger", "StrataCrypto"]),
+        // Integration tests: run the built `strata` binary as real processes on loopback.
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataProtocol", "StrataTransport", "StrataCrypto"]),
     ],
     swiftLanguageModes: [.v6]
 )
