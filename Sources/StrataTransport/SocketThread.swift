@@ -28,8 +28,7 @@ final class SocketThread: @unchecked Sendable {
     private let makeSocket: () throws(TransportError) -> Socket
     private var socket: Socket
     private let commands = Mutex<[Command]>([])
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    private let wake: WakePipe
     private let onMessage: @Sendable ([[UInt8]]) -> Void
     private let onTick: (@Sendable () -> Void)?
     private let tickMillis: Int
@@ -45,28 +44,17 @@ final class SocketThread: @unchecked Sendable {
         self.onMessage = onMessage
         self.onTick = onTick
         self.tickMillis = tickMillis
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw TransportError(.socket, "cannot create a wake-up pipe: \(String(cString: strerror(errno)))") }
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
-        _ = fcntl(wakeRead, F_SETFL, O_NONBLOCK)
-        _ = fcntl(wakeWrite, F_SETFL, O_NONBLOCK)
+        self.wake = try WakePipe()
         let thread = Thread { [self] in self.run() }
         thread.name = "strata-zmq-\(name)"
         thread.start()
-    }
-
-    deinit {
-        Foundation.close(wakeRead)
-        Foundation.close(wakeWrite)
     }
 
     var isRunning: Bool { running.load(ordering: .acquiring) }
 
     func enqueue(_ command: Command) {
         commands.withLock { $0.append(command) }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        wake.wake()
     }
 
     func send(_ frames: [[UInt8]]) { enqueue(.send(frames)) }
@@ -82,10 +70,10 @@ final class SocketThread: @unchecked Sendable {
         var items = [zmq_pollitem_t](repeating: zmq_pollitem_t(), count: 2)
         var lastTick = DispatchTime.now().uptimeNanoseconds
         loop: while true {
-            items[0] = zmq_pollitem_t(socket: nil, fd: wakeRead, events: Int16(ZMQ_POLLIN), revents: 0)
+            items[0] = zmq_pollitem_t(socket: nil, fd: wake.readEnd, events: Int16(ZMQ_POLLIN), revents: 0)
             items[1] = zmq_pollitem_t(socket: socket.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
             _ = zmq_poll(&items, socket.isClosed ? 1 : 2, tickMillis)
-            if items[0].revents != 0 { drainWakePipe() }
+            if items[0].revents != 0 { wake.drain() }
             for command in commands.withLock({ queue in defer { queue.removeAll() }; return queue }) {
                 switch command {
                 case .send(let frames): perform(send: frames)
@@ -133,10 +121,5 @@ final class SocketThread: @unchecked Sendable {
         } catch {
             // The endpoint was valid a moment ago; keep the closed socket and let requests time out.
         }
-    }
-
-    private func drainWakePipe() {
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while read(wakeRead, &buffer, buffer.count) > 0 {}
     }
 }

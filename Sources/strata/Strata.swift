@@ -12,6 +12,8 @@ struct Strata: AsyncParsableCommand {
             """,
         version: StrataVersion.current,
         subcommands: [
+            BusCommand.self,
+            WatchCommand.self,
         ]
     )
 }

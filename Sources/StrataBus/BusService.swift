@@ -1,0 +1,89 @@
+public import Logging
+public import ServiceLifecycle
+import StrataCrypto
+public import StrataProtocol
+import StrataTransport
+
+/// Configuration of `strata bus` (flags and `STRATA_BUS_*` variables map onto it; docs/configuration.md).
+public struct BusConfiguration: Sendable {
+    /// XSUB side: publishers connect here.
+    public var frontend = "tcp://127.0.0.1:7400"
+    /// XPUB side: subscribers connect here.
+    public var backend = "tcp://127.0.0.1:7401"
+    /// How often the bus publishes its own signed `node.heartbeat.bus` (0 turns it off).
+    public var heartbeatMillis = 1_000
+    /// Where the bound endpoints are written as JSON once both sides are up (for `:*` ports).
+    public var endpointsFile: String?
+
+    public init() {}
+
+    public func validate() throws(BusError) {
+        for (name, endpoint) in [("frontend", frontend), ("backend", backend)] where !Endpoint.isValid(endpoint) {
+            throw BusError("\(name) \"\(endpoint)\" is not a ZeroMQ endpoint (tcp://HOST:PORT, tcp://HOST:*, ipc://PATH)")
+        }
+        guard frontend != backend || frontend.hasSuffix(":*") else { throw BusError("frontend and backend must differ (both are \(frontend))") }
+        guard heartbeatMillis >= 0 else { throw BusError("heartbeat interval must be 0 (off) or positive, got \(heartbeatMillis)") }
+    }
+}
+
+/// A configuration or start-up problem, said plainly.
+public struct BusError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Endpoint syntax checks shared by every command that takes one.
+public enum Endpoint {
+    public static func isValid(_ text: String) -> Bool {
+        if text.hasPrefix("ipc://") { return text.count > 6 }
+        guard text.hasPrefix("tcp://"), let colon = text.lastIndex(of: ":"), colon > text.index(text.startIndex, offsetBy: 6) else {
+            return false
+        }
+        let port = text[text.index(after: colon)...]
+        return port == "*" || (UInt16(port).map { $0 > 0 } ?? false)
+    }
+}
+
+/// The event bus as a long-running service: the XSUB/XPUB forwarder plus the bus's own heartbeat.
+/// It forwards frames unchanged and never parses them (SPEC §4); stopping closes both sides.
+public struct BusService: Service {
+    public let configuration: BusConfiguration
+    public let signer: EnvelopeSigner
+    public let logger: Logger
+
+    public init(configuration: BusConfiguration, signer: EnvelopeSigner, logger: Logger) {
+        self.configuration = configuration
+        self.signer = signer
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try configuration.validate()
+        let forwarder = try Forwarder(frontend: configuration.frontend, backend: configuration.backend)
+        defer { forwarder.close() }
+        logger.info("bus up", metadata: ["frontend": "\(forwarder.frontend)", "backend": "\(forwarder.backend)",
+                                        "identity": "\(signer.sender.shortID)"])
+        if let path = configuration.endpointsFile {
+            try EndpointsFile.write(["frontend": forwarder.frontend, "backend": forwarder.backend], to: path)
+        }
+        let heartbeats = try Publisher(endpoint: forwarder.frontend)
+        defer { heartbeats.close() }
+        let started = ContinuousClock.now
+        func beat(_ status: NodeHeartbeat.Status) {
+            let uptime = started.duration(to: .now).components
+            let body = NodeHeartbeat(service: .bus, uptimeMs: uptime.seconds * 1000 + uptime.attoseconds / 1_000_000_000_000_000,
+                                     status: status)
+            if let sealed = try? signer.seal(body) { heartbeats.publish(topic: body.topic, payload: sealed.wire) }
+        }
+        if configuration.heartbeatMillis > 0 {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                beat(.ok)
+                try? await Task.sleep(for: .milliseconds(configuration.heartbeatMillis))
+            }
+            beat(.stopping)
+        } else {
+            try? await gracefulShutdown()
+        }
+        logger.info("bus stopping", metadata: ["forwarded": "\(forwarder.forwarded.value)", "dropped": "\(forwarder.dropped.value)"])
+    }
+}
