@@ -44,9 +44,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
-            name: "StrataBus",
+            name: "StrataService",
             dependencies: [
                 "StrataProtocol", "StrataTransport", "StrataCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "StrataBus",
+            dependencies: [
+                "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -55,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataBus", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
+                "StrataBus", "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
                 "StrataConsensus", "StrataLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,7 +87,15 @@ let package = Package(
         .testTarget(name: "StrataCryptoTests", dependencies: ["StrataCrypto"]),
         .testTarget(name: "StrataProtocolTests", dependencies: ["StrataProtocol", "StrataCrypto"]),
         .testTarget(name: "StrataTransportTests", dependencies: ["StrataTransport"]),
-        .testTarget(name: "StrataBusTests", dependencies: ["StrataBus", "StrataProtocol", "StrataTransport"]),
+        .testTarget(name: "StrataServiceTests", dependencies: ["StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto"]),
+        .testTarget(
+            name: "StrataBusTests",
+            dependencies: [
+                "StrataBus", "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "StrataLearningTests", dependencies: ["StrataLearning"]),
         .testTarget(name: "StrataConsensusTests", dependencies: ["StrataConsensus"]),
         .testTarget(name: "StrataLedgerTests", dependencies: ["StrataLedger", "StrataCrypto"]),

@@ -2,6 +2,7 @@ public import Logging
 public import ServiceLifecycle
 import StrataCrypto
 public import StrataProtocol
+public import StrataService
 import StrataTransport
 
 /// Configuration of `strata bus` (flags and `STRATA_BUS_*` variables map onto it; docs/configuration.md).
@@ -10,6 +11,8 @@ public struct BusConfiguration: Sendable {
     public var frontend = "tcp://127.0.0.1:7400"
     /// XPUB side: subscribers connect here.
     public var backend = "tcp://127.0.0.1:7401"
+    /// ROUTER request endpoint (serves `diag.echo`; SPEC §4).
+    public var requests = "tcp://127.0.0.1:7402"
     /// How often the bus publishes its own signed `node.heartbeat.bus` (0 turns it off).
     public var heartbeatMillis = 1_000
     /// Where the bound endpoints are written as JSON once both sides are up (for `:*` ports).
@@ -18,7 +21,7 @@ public struct BusConfiguration: Sendable {
     public init() {}
 
     public func validate() throws(BusError) {
-        for (name, endpoint) in [("frontend", frontend), ("backend", backend)] where !Endpoint.isValid(endpoint) {
+        for (name, endpoint) in [("frontend", frontend), ("backend", backend), ("requests", requests)] where !Endpoint.isValid(endpoint) {
             throw BusError("\(name) \"\(endpoint)\" is not a ZeroMQ endpoint (tcp://HOST:PORT, tcp://HOST:*, ipc://PATH)")
         }
         guard frontend != backend || frontend.hasSuffix(":*") else { throw BusError("frontend and backend must differ (both are \(frontend))") }
@@ -50,21 +53,28 @@ public struct BusService: Service {
     public let configuration: BusConfiguration
     public let signer: EnvelopeSigner
     public let logger: Logger
+    /// Counters of the request endpoint (shared with tests and health reports).
+    public let requestStats: EndpointStats
 
     public init(configuration: BusConfiguration, signer: EnvelopeSigner, logger: Logger) {
         self.configuration = configuration
         self.signer = signer
         self.logger = logger
+        self.requestStats = EndpointStats()
     }
 
     public func run() async throws {
         try configuration.validate()
         let forwarder = try Forwarder(frontend: configuration.frontend, backend: configuration.backend)
         defer { forwarder.close() }
+        let requests = try RequestEndpoint(bind: configuration.requests, signer: signer, handlers: RequestHandlers(),
+                                           stats: requestStats)
+        defer { requests.close() }
         logger.info("bus up", metadata: ["frontend": "\(forwarder.frontend)", "backend": "\(forwarder.backend)",
-                                        "identity": "\(signer.sender.shortID)"])
+                                        "requests": "\(requests.endpoint)", "identity": "\(signer.sender.shortID)"])
         if let path = configuration.endpointsFile {
-            try EndpointsFile.write(["frontend": forwarder.frontend, "backend": forwarder.backend], to: path)
+            try EndpointsFile.write(["frontend": forwarder.frontend, "backend": forwarder.backend,
+                                     "requests": requests.endpoint], to: path)
         }
         let heartbeats = try Publisher(endpoint: forwarder.frontend)
         defer { heartbeats.close() }

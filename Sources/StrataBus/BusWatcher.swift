@@ -1,4 +1,5 @@
 public import StrataProtocol
+public import StrataService
 import StrataTransport
 
 /// What a subscriber sees: a verified message, or a message dropped with its error code.

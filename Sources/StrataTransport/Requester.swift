@@ -15,11 +15,12 @@ public final class Requester: Sendable {
     private let nextCorrelation = Mutex<UInt64>(1)
     public let endpoint: String
     public let lateReplies = Counter()
+    /// Attempts that got no reply in time.
     public let timeouts = Counter()
 
     /// Connects a DEALER socket to `endpoint` (the server's ROUTER).
     public init(connect endpoint: String, options: SocketOptions = .control) throws(TransportError) {
-        let waiting = self.waiting, late = lateReplies, timeouts = self.timeouts
+        let waiting = self.waiting, late = lateReplies
         self.endpoint = endpoint
         thread = try SocketThread(name: "dealer", tickMillis: 10, makeSocket: { () throws(TransportError) -> Socket in
             let socket = try Socket(.dealer, options: options)
@@ -34,7 +35,7 @@ public final class Requester: Sendable {
             let correlation = frames[0].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
             if !waiting.complete(correlation, with: frames[2]) { late.increment() }
         }, onTick: {
-            timeouts.increment(by: waiting.expire(now: .now))
+            waiting.expire(now: .now)
         })
     }
 
@@ -47,7 +48,8 @@ public final class Requester: Sendable {
         for attempt in 0...max(0, retries) {
             try Task.checkCancellation()
             guard thread.isRunning else { throw TransportError(.closed, "the requester for \(endpoint) is closed") }
-            if let reply = await attemptOnce(try makePayload(attempt), timeout: timeout) { return reply }
+            if let reply = await attemptOnce([try makePayload(attempt)], timeout: timeout) { return reply }
+            if !Task.isCancelled { timeouts.increment() }
             // Lazy Pirate: a peer that stayed silent may be gone; start from a fresh connection.
             if attempt < retries { thread.enqueue(.reopen) }
         }
@@ -59,7 +61,17 @@ public final class Requester: Sendable {
         try await request(timeout: timeout, retries: retries) { _ in payload }
     }
 
-    private func attemptOnce(_ payload: [UInt8], timeout: Duration) async -> [UInt8]? {
+    /// Sends several frames after the delimiter (a malformed request; tests and conformance tools).
+    public func request(frames: [[UInt8]], timeout: Duration = .seconds(2), retries: Int = 0) async throws -> [UInt8] {
+        for attempt in 0...max(0, retries) {
+            if let reply = await attemptOnce(frames, timeout: timeout) { return reply }
+            if !Task.isCancelled { timeouts.increment() }
+            if attempt < retries { thread.enqueue(.reopen) }
+        }
+        throw TransportError(.timeout, "no reply from \(endpoint) after \(max(0, retries) + 1) attempt(s) of \(timeout) each; is the service running?")
+    }
+
+    private func attemptOnce(_ payload: [[UInt8]], timeout: Duration) async -> [UInt8]? {
         let correlation = nextCorrelation.withLock { value in
             defer { value &+= 1 }
             return value
@@ -68,7 +80,7 @@ public final class Requester: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
                 waiting.register(correlation, continuation, deadline: .now + timeout)
-                thread.send([tag, [], payload])
+                thread.send([tag, []] + payload)
             }
         } onCancel: {
             _ = waiting.complete(correlation, with: nil)
@@ -106,6 +118,7 @@ private final class PendingRequests: Sendable {
     }
 
     /// Ends every request whose deadline passed; returns how many.
+    @discardableResult
     func expire(now: ContinuousClock.Instant) -> Int {
         let expired = table.withLock { entries -> [Waiting] in
             let overdue = entries.filter { $0.value.deadline <= now }

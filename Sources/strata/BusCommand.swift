@@ -12,7 +12,7 @@ struct BusCommand: AsyncParsableCommand {
         discussion: """
             Forwards every frame unchanged (proto-schemas/SPEC.md §4) and publishes its own signed
             node.heartbeat.bus every second. Stops cleanly on SIGTERM or Ctrl-C.
-            Environment: STRATA_BUS_FRONTEND, STRATA_BUS_BACKEND, STRATA_DATA_DIR.
+            Environment: STRATA_BUS_FRONTEND, STRATA_BUS_BACKEND, STRATA_BUS_REQUESTS, STRATA_DATA_DIR.
             """
     )
 
@@ -21,6 +21,9 @@ struct BusCommand: AsyncParsableCommand {
 
     @Option(help: "XPUB endpoint subscribers connect to.")
     var backend: String = environment("STRATA_BUS_BACKEND") ?? "tcp://127.0.0.1:7401"
+
+    @Option(help: "ROUTER endpoint that answers diag.echo requests.")
+    var requests: String = environment("STRATA_BUS_REQUESTS") ?? "tcp://127.0.0.1:7402"
 
     @Option(help: "Milliseconds between the bus's own heartbeats (0: none).")
     var heartbeatMs: Int = 1_000
@@ -35,6 +38,7 @@ struct BusCommand: AsyncParsableCommand {
         var config = BusConfiguration()
         config.frontend = frontend
         config.backend = backend
+        config.requests = requests
         config.heartbeatMillis = heartbeatMs
         config.endpointsFile = endpointsFile
         return config
