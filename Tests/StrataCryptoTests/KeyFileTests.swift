@@ -58,7 +58,7 @@ struct KeyFileTests {
             (error as? CryptoError)?.message.contains("mode 644") == true
         }
         let corrupt = folder.appendingPathComponent("corrupt.key").path
-        FileManager.default.createFile(atPath: corrupt, contents: Data("not a key".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: corrupt, contents: Data("not a key".utf8), attributes: [.posixPermissions: 0o600])
         #expect(throws: CryptoError(.keyFile, "\(corrupt) is not a PEM private key")) {
             try KeyFile.load(from: corrupt)
         }
