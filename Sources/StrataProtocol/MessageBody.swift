@@ -52,6 +52,16 @@ enum Check {
         }
     }
 
+    /// `^[a-z][a-z0-9-]{0,63}$`: a service instance name.
+    static func instanceName(_ text: String, field: String) throws(ProtocolError) {
+        let bytes = Array(text.utf8)
+        let lowerOrDigit: (UInt8) -> Bool = { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) }
+        guard (1...64).contains(bytes.count), (0x61...0x7a).contains(bytes[0]),
+              bytes.dropFirst().allSatisfy({ lowerOrDigit($0) || $0 == 0x2d }) else {
+            throw ProtocolError(.invalid, "body.\(field): \"\(text.prefix(80))\" is not an instance name (a-z, then a-z 0-9 -, at most 64)")
+        }
+    }
+
     static func finite(_ value: Double, field: String) throws(ProtocolError) {
         guard value.isFinite else { throw ProtocolError(.invalid, "body.\(field): not a finite number") }
     }

@@ -17,6 +17,8 @@ public struct MessageCatalog: Sendable {
         .registering(DiagNote.self)
         .registering(DiagModel.self)
         .registering(NodeHeartbeat.self)
+        .registering(HealthGet.self)
+        .registering(HealthGetOK.self)
 
     public func registering<Body: MessageBody>(_ type: Body.Type) -> MessageCatalog {
         var copy = self

@@ -76,6 +76,8 @@ struct GoldenVectorTests {
         case DiagNote.messageType: return try roundTrip(DiagNote.self)
         case DiagModel.messageType: return try roundTrip(DiagModel.self)
         case NodeHeartbeat.messageType: return try roundTrip(NodeHeartbeat.self)
+        case HealthGet.messageType: return try roundTrip(HealthGet.self)
+        case HealthGetOK.messageType: return try roundTrip(HealthGetOK.self)
         default: throw ProtocolError(.unknownType, type)
         }
     }

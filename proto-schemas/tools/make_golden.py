@@ -149,6 +149,27 @@ def valid_examples() -> dict:
                         "node.heartbeat.bus", 42)),
         ctx=context(topic="node.heartbeat.bus"))
 
+    add("node-heartbeat-swarm", "node.heartbeat of a device swarm with its instance name and device count.",
+        signed(envelope("node.heartbeat", {"service": "swarm", "instance": "swarm-0", "uptime_ms": 1500,
+                                           "status": "ok", "devices": 30}, "node.heartbeat.swarm", 43)),
+        ctx=context(topic="node.heartbeat.swarm"))
+
+    add("health-get", "health.get request: the body is empty.",
+        signed(envelope("health.get", {}, "health.get", 44)))
+
+    add("health-get-ok", "health.get.ok reply of an MEC aggregator with its counters.",
+        signed(envelope("health.get.ok", {
+            "service": "mec", "instance": "mec-2", "status": "ok", "version": "0.1.0",
+            "uptime_ms": 61000, "identity": ALICE, "db_bytes": 4096, "received": 12,
+            "rejected": {"bad_signature": 1, "stale": 2}, "published": 61}, "health.get.ok", 45,
+            re=fixed_id("health.get"))))
+
+    add("health-get-ok-swarm", "health.get.ok of a device swarm: devices present, nothing rejected.",
+        signed(envelope("health.get.ok", {
+            "service": "swarm", "instance": "swarm-0", "status": "degraded", "version": "0.1.0-dev+1",
+            "uptime_ms": 0, "identity": ALICE, "db_bytes": 0, "received": 0, "rejected": {},
+            "published": 0, "devices": 10}, "health.get.ok.swarm", 46, re=fixed_id("health.get"))))
+
     # Any JSON formatting is accepted: whitespace, other key order, escapes the canonical form does not use.
     env = signed(envelope("diag.echo", {"text": "Grüße/ok"}, "diag.echo.noncanonical", 50))
     order = ["sig", "body", "type", "seq", "ts", "sender", "proto", "id"]
@@ -367,6 +388,27 @@ def invalid_examples() -> dict:
     add("heartbeat-service", "invalid", "node.heartbeat service 'nobody' (no topic given).",
         text_of(signed(envelope("node.heartbeat", {"service": "nobody", "uptime_ms": 1, "status": "ok"},
                                 "bad.hbservice", 116))))
+    add("heartbeat-instance-pattern", "invalid", "node.heartbeat instance 'MEC 2' (uppercase, space).",
+        text_of(signed(envelope("node.heartbeat", {"service": "mec", "instance": "MEC 2", "uptime_ms": 1,
+                                                   "status": "ok"}, "bad.hbinstance", 130))),
+        context(topic="node.heartbeat.mec"))
+    add("heartbeat-devices-negative", "invalid", "node.heartbeat devices -1.",
+        text_of(signed(envelope("node.heartbeat", {"service": "swarm", "uptime_ms": 1, "status": "ok",
+                                                   "devices": -1}, "bad.hbdevices", 131))),
+        context(topic="node.heartbeat.swarm"))
+    add("health-get-body-member", "invalid", "health.get with a member in its (empty) body.",
+        text_of(signed(envelope("health.get", {"verbose": True}, "bad.healthget", 132))))
+    health = {"service": "mec", "instance": "mec-0", "status": "ok", "version": "0.1.0", "uptime_ms": 1,
+              "identity": ALICE, "db_bytes": 0, "received": 0, "rejected": {}, "published": 0}
+    add("health-ok-rejected-code", "invalid", "health.get.ok counting rejections under an unknown code.",
+        text_of(signed(envelope("health.get.ok", dict(health, rejected={"oops": 1}), "bad.healthcode", 133,
+                                re=ECHO_ID))))
+    add("health-ok-missing-identity", "invalid", "health.get.ok without identity.",
+        text_of(signed(envelope("health.get.ok", {k: v for k, v in health.items() if k != "identity"},
+                                "bad.healthid", 134, re=ECHO_ID))))
+    add("health-ok-published", "topic_mismatch", "health.get.ok is a reply and is never published.",
+        text_of(signed(envelope("health.get.ok", health, "bad.healthpub", 135, re=ECHO_ID))),
+        context(topic="health.get.ok"))
     add("error-code-unknown", "invalid", "error reply with code 'oops'.",
         text_of(signed(envelope("error", {"code": "oops", "message": "m"}, "bad.errcode", 117, re=ECHO_ID))))
     add("error-message-long", "invalid", "error message of 1025 code points.",

@@ -77,21 +77,31 @@ public struct NodeHeartbeat: MessageBody {
     public var service: ServiceName
     public var uptimeMs: Int64
     public var status: Status
+    /// Which instance of the service (`mec-2`); optional.
+    public var instance: String?
+    /// The device swarm's number of devices; optional.
+    public var devices: Int64?
 
     enum CodingKeys: String, CodingKey {
         case service
         case uptimeMs = "uptime_ms"
         case status
+        case instance
+        case devices
     }
 
-    public init(service: ServiceName, uptimeMs: Int64, status: Status) {
+    public init(service: ServiceName, uptimeMs: Int64, status: Status, instance: String? = nil, devices: Int64? = nil) {
         self.service = service
         self.uptimeMs = uptimeMs
         self.status = status
+        self.instance = instance
+        self.devices = devices
     }
 
     public func validate() throws(ProtocolError) {
         try Check.range(uptimeMs, 0...JSONValue.maxSafeInteger, field: "uptime_ms")
+        if let instance { try Check.instanceName(instance, field: "instance") }
+        if let devices { try Check.range(devices, 0...JSONValue.maxSafeInteger, field: "devices") }
     }
 
     public var topic: String { "node.heartbeat.\(service.rawValue)" }
