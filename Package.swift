@@ -7,6 +7,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// What every service target builds on.
+let serviceShell: [Target.Dependency] = [
+    "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto",
+    .product(name: "GRDB", package: "GRDB.swift"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "Strata",
     platforms: [.macOS(.v15)],
@@ -47,6 +54,7 @@ let package = Package(
             name: "StrataService",
             dependencies: [
                 "StrataProtocol", "StrataTransport", "StrataCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -61,10 +69,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The six services: each a blueprint over StrataService (lifecycle, identity, state, health).
+        .target(name: "StrataPublisher", dependencies: serviceShell, swiftSettings: strictSettings),
+        .target(name: "StrataCoordinator", dependencies: serviceShell, swiftSettings: strictSettings),
+        .target(name: "StrataMEC", dependencies: serviceShell, swiftSettings: strictSettings),
+        .target(name: "StrataSwarm", dependencies: serviceShell, swiftSettings: strictSettings),
+        .target(name: "StrataReputation", dependencies: serviceShell, swiftSettings: strictSettings),
+        .target(name: "StrataArchiver", dependencies: serviceShell, swiftSettings: strictSettings),
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataBus", "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
+                "StrataBus", "StrataService", "StrataPublisher", "StrataCoordinator", "StrataMEC", "StrataSwarm",
+                "StrataReputation", "StrataArchiver", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
                 "StrataConsensus", "StrataLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,11 +103,20 @@ let package = Package(
         .testTarget(name: "StrataCryptoTests", dependencies: ["StrataCrypto"]),
         .testTarget(name: "StrataProtocolTests", dependencies: ["StrataProtocol", "StrataCrypto"]),
         .testTarget(name: "StrataTransportTests", dependencies: ["StrataTransport"]),
-        .testTarget(name: "StrataServiceTests", dependencies: ["StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto"]),
+        .testTarget(
+            name: "StrataServiceTests",
+            dependencies: [
+                "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataSwarm", "StrataArchiver",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "StrataBusTests",
             dependencies: [
-                "StrataBus", "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto",
+                "StrataBus", "StrataService", "StrataPublisher", "StrataCoordinator", "StrataMEC", "StrataSwarm",
+                "StrataReputation", "StrataArchiver", "StrataProtocol", "StrataTransport", "StrataCrypto",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

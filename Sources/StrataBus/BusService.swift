@@ -21,7 +21,7 @@ public struct BusConfiguration: Sendable {
     public init() {}
 
     public func validate() throws(BusError) {
-        for (name, endpoint) in [("frontend", frontend), ("backend", backend), ("requests", requests)] where !Endpoint.isValid(endpoint) {
+        for (name, endpoint) in [("frontend", frontend), ("backend", backend), ("requests", requests)] where !EndpointSyntax.isValid(endpoint) {
             throw BusError("\(name) \"\(endpoint)\" is not a ZeroMQ endpoint (tcp://HOST:PORT, tcp://HOST:*, ipc://PATH)")
         }
         guard frontend != backend || frontend.hasSuffix(":*") else { throw BusError("frontend and backend must differ (both are \(frontend))") }
@@ -35,21 +35,10 @@ public struct BusError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Endpoint syntax checks shared by every command that takes one.
-public enum Endpoint {
-    public static func isValid(_ text: String) -> Bool {
-        if text.hasPrefix("ipc://") { return text.count > 6 }
-        guard text.hasPrefix("tcp://"), let colon = text.lastIndex(of: ":"), colon > text.index(text.startIndex, offsetBy: 6) else {
-            return false
-        }
-        let port = text[text.index(after: colon)...]
-        return port == "*" || (UInt16(port).map { $0 > 0 } ?? false)
-    }
-}
-
 /// The event bus as a long-running service: the XSUB/XPUB forwarder plus the bus's own heartbeat.
 /// It forwards frames unchanged and never parses them (SPEC §4); stopping closes both sides.
 public struct BusService: Service {
+    public static let version = "0.1.0"
     public let configuration: BusConfiguration
     public let signer: EnvelopeSigner
     public let logger: Logger
@@ -67,8 +56,21 @@ public struct BusService: Service {
         try configuration.validate()
         let forwarder = try Forwarder(frontend: configuration.frontend, backend: configuration.backend)
         defer { forwarder.close() }
-        let requests = try RequestEndpoint(bind: configuration.requests, signer: signer, handlers: RequestHandlers(),
-                                           stats: requestStats)
+        let started = ContinuousClock.now
+        let published = Counter()
+        @Sendable func uptimeMillis() -> Int64 {
+            let uptime = started.duration(to: .now).components
+            return uptime.seconds * 1000 + uptime.attoseconds / 1_000_000_000_000_000
+        }
+        let (signer, stats) = (self.signer, self.requestStats)
+        let handlers = RequestHandlers().serving(HealthGet.self) { _, _ in
+            var rejected: [String: Int64] = [:]
+            for (code, count) in stats.rejected.snapshot { rejected[code.rawValue] = Int64(count) }
+            return HealthGetOK(service: .bus, instance: "bus", status: .ok, version: BusService.version, uptimeMs: uptimeMillis(),
+                               identity: signer.sender.hex, dbBytes: 0, received: Int64(stats.received.value),
+                               rejected: rejected, published: Int64(published.value))
+        }
+        let requests = try RequestEndpoint(bind: configuration.requests, signer: signer, handlers: handlers, stats: requestStats)
         defer { requests.close() }
         logger.info("bus up", metadata: ["frontend": "\(forwarder.frontend)", "backend": "\(forwarder.backend)",
                                         "requests": "\(requests.endpoint)", "identity": "\(signer.sender.shortID)"])
@@ -78,17 +80,19 @@ public struct BusService: Service {
         }
         let heartbeats = try Publisher(endpoint: forwarder.frontend)
         defer { heartbeats.close() }
-        let started = ContinuousClock.now
         func beat(_ status: NodeHeartbeat.Status) {
-            let uptime = started.duration(to: .now).components
-            let body = NodeHeartbeat(service: .bus, uptimeMs: uptime.seconds * 1000 + uptime.attoseconds / 1_000_000_000_000_000,
-                                     status: status)
-            if let sealed = try? signer.seal(body) { heartbeats.publish(topic: body.topic, payload: sealed.wire) }
+            let body = NodeHeartbeat(service: .bus, uptimeMs: uptimeMillis(), status: status, instance: "bus")
+            if let sealed = try? signer.seal(body) {
+                heartbeats.publish(topic: body.topic, payload: sealed.wire)
+                published.increment()
+            }
         }
         if configuration.heartbeatMillis > 0 {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 beat(.ok)
-                try? await Task.sleep(for: .milliseconds(configuration.heartbeatMillis))
+                // Woken at once by a graceful shutdown, so SIGTERM is answered without waiting out the interval.
+                let interval = configuration.heartbeatMillis
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(interval)) }
             }
             beat(.stopping)
         } else {

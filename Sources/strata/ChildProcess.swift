@@ -1,5 +1,5 @@
 import Foundation
-import StrataBus
+import StrataService
 import Synchronization
 
 /// A `strata` subcommand run as a real child process: its stdout lines are kept (and echoed with a
@@ -21,7 +21,7 @@ final class ChildProcess: Sendable {
     let arguments: [String]
 
     /// Starts `strata <arguments>` using this very executable.
-    init(arguments: [String], echoPrefix: String? = nil, environment: [String: String]? = nil) throws {
+    init(arguments: [String], echoPrefix: String? = nil, environment: [String: String]? = nil, logFile: String? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ChildProcess.selfExecutable)
         process.arguments = arguments
@@ -47,8 +47,19 @@ final class ChildProcess: Sendable {
                 for line in complete { FileHandle.standardOutput.write(Data((echoPrefix + line + "\n").utf8)) }
             }
         }
+        let log = logFile.flatMap { path -> FileHandle? in
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            let handle = FileHandle(forWritingAtPath: path)
+            _ = try? handle?.seekToEnd()
+            return handle
+        }
         ChildProcess.drain(stderr.fileHandleForReading.fileDescriptor) { text in
-            buffer.state.withLock { $0.stderr += text }
+            buffer.state.withLock { state in
+                state.stderr += text
+                // Keep the last 64 KiB: enough for "last log lines", bounded for long runs.
+                if state.stderr.utf8.count > 65_536 { state.stderr = String(state.stderr.suffix(32_768)) }
+            }
+            log?.write(Data(text.utf8))
         }
         try process.run()
     }
@@ -80,6 +91,21 @@ final class ChildProcess: Sendable {
     /// The exit status once the child has ended (nil while it runs).
     var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
 
+    /// How the child ended, in words: "exit status 0", "killed by signal 9".
+    var ending: String? {
+        guard !process.isRunning else { return nil }
+        return process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)"
+                                                            : "exit status \(process.terminationStatus)"
+    }
+
+    /// True when it ended with exit status 0 (a clean shutdown).
+    var endedCleanly: Bool { !process.isRunning && process.terminationReason == .exit && process.terminationStatus == 0 }
+
+    /// The last `count` lines it wrote to stderr.
+    func lastLogLines(_ count: Int) -> [String] {
+        Array(stderrText.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).map(String.init))
+    }
+
     /// Waits until a stdout line contains `text`; false on timeout or if the child ended first.
     func waitForLine(containing text: String, timeout: Double) async -> Bool {
         await waitForLines(containing: text, count: 1, timeout: timeout) >= 1
@@ -93,6 +119,11 @@ final class ChildProcess: Sendable {
             if seen >= count || ContinuousClock.now >= deadline || !process.isRunning { return seen }
             try? await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Sends `number` to the child if it still runs.
+    func signal(_ number: Int32) {
+        if process.isRunning { kill(process.processIdentifier, number) }
     }
 
     /// SIGTERM, then SIGKILL if the child is still running after `grace` seconds. Idempotent.

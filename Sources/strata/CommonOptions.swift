@@ -8,17 +8,24 @@ struct LoggingOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env STRATA_LOG_LEVEL).")
     var logLevel: String = environment("STRATA_LOG_LEVEL") ?? "info"
 
+    @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line) (env STRATA_LOG_FORMAT).")
+    var logFormat: String = environment("STRATA_LOG_FORMAT") ?? "text"
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level \"\(logLevel)\" is not one of trace, debug, info, notice, warning, error, critical")
         }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
     }
 
-    /// Sets up swift-log once: one line per event on stderr, at `logLevel`.
+    /// Sets up swift-log once: one line per event on stderr, at `logLevel`, as text or JSON.
     func bootstrap(label: String) -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
         LoggingSystem.bootstrap { name in
+            if json { return JSONLogHandler(label: name, logLevel: level) }
             var handler = StreamLogHandler.standardError(label: name)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            handler.logLevel = level
             return handler
         }
         return Logger(label: label)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StrataBus
+import StrataService
 import StrataCrypto
 import StrataProtocol
 import StrataTransport
@@ -34,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(notes) else { throw ValidationError("--notes must be 1...1000") }
-        if let frontend, !Endpoint.isValid(frontend) { throw ValidationError("--frontend \"\(frontend)\" is not a ZeroMQ endpoint") }
+        if let frontend, !EndpointSyntax.isValid(frontend) { throw ValidationError("--frontend \"\(frontend)\" is not a ZeroMQ endpoint") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StrataBus
+import StrataService
 import StrataProtocol
 
 /// `strata watch`: prints live bus traffic, verified, one line per message.
@@ -32,7 +33,7 @@ struct WatchCommand: AsyncParsableCommand {
     var timeout: Double?
 
     func validate() throws {
-        guard Endpoint.isValid(endpoint) else { throw ValidationError("--endpoint \"\(endpoint)\" is not a ZeroMQ endpoint") }
+        guard EndpointSyntax.isValid(endpoint) else { throw ValidationError("--endpoint \"\(endpoint)\" is not a ZeroMQ endpoint") }
         if let count, count <= 0 { throw ValidationError("--count must be positive") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
     }

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import StrataBus
 import StrataCrypto
 import StrataProtocol
+import StrataService
 import StrataTransport
 import Testing
 

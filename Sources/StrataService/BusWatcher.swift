@@ -1,5 +1,4 @@
 public import StrataProtocol
-public import StrataService
 import StrataTransport
 
 /// What a subscriber sees: a verified message, or a message dropped with its error code.
