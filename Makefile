@@ -82,8 +82,16 @@ test-swift:
 test-python:
 	STRATA_BIN=$(CURDIR)/.build/debug/strata $(PYTHON) -m unittest discover -s proto-schemas/tests -v
 
-demo: deps data build ## Set up, build, then show signed messages on a live event bus
+demo: deps data build ## Set up, build, then show signed messages on a live bus and a whole system running
 	@.build/debug/strata demo
+	@echo; echo "== strata up: the bus and every service as real processes, then health and a few seconds of the bus"
+	@dir=$$(mktemp -d); .build/debug/strata up --data-dir "$$dir" --mecs 3 --devices 10 & pid=$$!; \
+	trap 'kill -TERM $$pid 2>/dev/null; wait $$pid; rm -rf "$$dir"' EXIT; \
+	for i in $$(seq 1 300); do [ -f "$$dir/endpoints/swarm-0.json" ] && .build/debug/strata health --data-dir "$$dir" --timeout 0.5 >/dev/null 2>&1 && break; sleep 0.1; done; \
+	echo; echo "== strata health --data-dir $$dir"; .build/debug/strata health --data-dir "$$dir"; \
+	backend=$$($(PYTHON) -c 'import json,sys; print(json.load(open(sys.argv[1]))["backend"])' "$$dir/endpoints/bus.json"); \
+	echo; echo "== strata watch --endpoint $$backend --timeout 3"; .build/debug/strata watch --endpoint "$$backend" --timeout 3 || true; \
+	echo; echo "== stopping (SIGTERM to strata up)"
 
 bench: deps data build-release ## Benchmarks: prints a table and writes bench/results/*.csv
 	@mkdir -p bench/results

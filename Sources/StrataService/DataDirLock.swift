@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ import Glibc
 /// the first one's state. The kernel drops the lock when the process dies, even by SIGKILL.
 public final class DataDirLock: Sendable {
     public let path: String
-    private let descriptor: Int32
+    private let descriptor: Mutex<Int32>
 
     public init(folder: String) throws(ServiceError) {
         do {
@@ -29,11 +30,18 @@ public final class DataDirLock: Sendable {
         ftruncate(descriptor, 0)
         let pid = Array("\(getpid())\n".utf8)
         _ = pid.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        self.descriptor = descriptor
+        self.descriptor = Mutex(descriptor)
     }
 
-    deinit {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+    /// Releases the lock (when the service has stopped); idempotent.
+    public func release() {
+        descriptor.withLock { descriptor in
+            guard descriptor >= 0 else { return }
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+            descriptor = -1
+        }
     }
+
+    deinit { release() }
 }

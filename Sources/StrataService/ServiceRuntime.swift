@@ -57,6 +57,7 @@ public final class ServiceRuntime: Service {
     }
 
     public func run() async throws {
+        defer { lock.release() }
         let configuration = context.configuration
         let logger = context.logger
         let policy = InboundPolicy(knownSenders: try TrustedKeys.load(configuration.trustedKeysDir))

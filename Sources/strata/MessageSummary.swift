@@ -6,14 +6,15 @@ enum MessageSummary {
     static func line(topic: String, message: VerifiedMessage, bytes: Int) -> String {
         let envelope = message.envelope
         let time = timeText(envelope.ts)
-        return "\(time)  \(pad(topic, 24))  \(pad(envelope.type, 16))  \(message.sender.shortID)  \(summary(message, bytes: bytes))"
+        return "\(time)  \(pad(topic, 26))  \(pad(envelope.type, 16))  \(message.sender.shortID)  \(summary(message, bytes: bytes))"
     }
 
     static func summary(_ message: VerifiedMessage, bytes: Int) -> String {
         switch message.envelope.type {
         case NodeHeartbeat.messageType:
             if let beat = try? message.body(as: NodeHeartbeat.self) {
-                return "\(beat.service.rawValue) \(beat.status.rawValue), up \(String(format: "%.1f", Double(beat.uptimeMs) / 1000)) s"
+                return "\(beat.instance ?? beat.service.rawValue) \(beat.status.rawValue), up \(String(format: "%.1f", Double(beat.uptimeMs) / 1000)) s"
+                    + (beat.devices.map { ", \($0) devices" } ?? "")
             }
         case DiagNote.messageType:
             if let note = try? message.body(as: DiagNote.self) {
