@@ -14,7 +14,7 @@ DATA_DIR     ?= data
 # In CI a warning is an error (the build output is scanned for our own files' warnings).
 STRICT       ?= $(if $(CI),1,0)
 
-DEBIAN_PACKAGES := libzmq3-dev libsqlite3-dev libssl-dev libopenblas-dev pkg-config \
+DEBIAN_PACKAGES := libzmq3-dev libsqlite3-dev libssl-dev libopenblas-dev zlib1g-dev pkg-config \
                    python3 python3-pip python3-zmq python3-jsonschema python3-nacl \
                    dataset-fashion-mnist
 
