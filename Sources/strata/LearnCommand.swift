@@ -10,7 +10,7 @@ struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Federated learning in one process, without chains (the vanilla FL baseline).",
         discussion: "Data comes from --data-dir (fill it with `make data`). See docs/learning.md.",
-        subcommands: [LearnRunCommand.self, LearnDigestCommand.self],
+        subcommands: [LearnRunCommand.self, LearnDigestCommand.self, LearnSpeedCommand.self],
         defaultSubcommand: LearnRunCommand.self
     )
 }

@@ -20,6 +20,7 @@ struct StrataBench: AsyncParsableCommand {
     var quick = false
 
     static let suites: [any BenchSuite.Type] = [
+        TrainerBench.self,
     ]
 
     func run() async throws {
