@@ -25,6 +25,14 @@ public struct FederatedConfig: Sendable, Hashable {
         try training.validate()
         guard devices >= 1 else { throw LearningError(.invalidArgument, "need at least 1 device, got \(devices)") }
         guard rounds >= 1 else { throw LearningError(.invalidArgument, "need at least 1 round, got \(rounds)") }
+        switch rule {
+        case let .krum(f), let .multiKrum(f, _):
+            guard devices > 2 * f + 2 else {
+                throw LearningError(.precondition, "Krum needs n > 2f + 2: \(devices) devices cannot tolerate f = \(f) (at most f = \(max((devices - 3) / 2, 0)))")
+            }
+        default:
+            break
+        }
     }
 }
 

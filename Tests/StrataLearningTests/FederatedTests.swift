@@ -27,6 +27,13 @@ struct FederatedTests {
         #expect(krum > fedAvg, "Krum \(krum) vs FedAvg \(fedAvg)")
     }
 
+    @Test("A run refuses Krum when the devices cannot tolerate f, before any training")
+    func krumPrecondition() throws {
+        let config = FederatedConfig(model: .logreg784, devices: 4, rounds: 1, rule: .krum(f: 1))
+        let error = #expect(throws: LearningError.self) { try FederatedRun(config: config, data: TestData.mnistTask()) }
+        #expect(error?.message == "Krum needs n > 2f + 2: 4 devices cannot tolerate f = 1 (at most f = 0)")
+    }
+
     @Test("A run is reproducible: same seed, same global model bytes")
     func reproducibleRun() throws {
         let config = FederatedConfig(model: .logreg784, devices: 5, rounds: 2, partition: .dirichlet(alpha: 0.5), seed: 3)
