@@ -77,10 +77,10 @@ public enum Attack: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .labelFlip:
             let top = UInt8(data.classCount - 1)
-            return data.relabeled { top - $0 }
+            return data.relabeledWithinClasses { top - $0 }
         case let .labelFlipTargeted(source, target):
             guard Int(max(source, target)) < data.classCount else { return data }
-            return data.relabeled { $0 == source ? target : $0 }
+            return data.relabeledWithinClasses { $0 == source ? target : $0 }
         case let .lazySubset(rows):
             return data.subset(0 ..< min(rows, data.count))
         default:

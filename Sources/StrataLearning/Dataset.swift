@@ -43,8 +43,17 @@ public struct Dataset: Sendable, Hashable {
         return Dataset(trusted: features, labels: labels, featureCount: featureCount, classCount: classCount)
     }
 
-    /// The same rows with each label replaced by `relabel(label)` (used by label-flipping attacks).
-    public func relabeled(_ relabel: (UInt8) -> UInt8) -> Dataset {
+    /// The same rows with each label replaced by `relabel(label)`; a label outside the classes is refused.
+    public func relabeled(_ relabel: (UInt8) -> UInt8) throws -> Dataset {
+        let labels = labels.map(relabel)
+        if let bad = labels.first(where: { Int($0) >= classCount }) {
+            throw LearningError(.invalidArgument, "relabelling produced label \(bad), outside 0..<\(classCount)")
+        }
+        return Dataset(trusted: features, labels: labels, featureCount: featureCount, classCount: classCount)
+    }
+
+    /// `relabeled` for maps known to stay inside the classes (the label-flipping attacks).
+    func relabeledWithinClasses(_ relabel: (UInt8) -> UInt8) -> Dataset {
         Dataset(trusted: features, labels: labels.map(relabel), featureCount: featureCount, classCount: classCount)
     }
 

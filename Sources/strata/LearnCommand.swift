@@ -124,7 +124,7 @@ struct LearnRunCommand: ParsableCommand {
             let report = try federated.nextRound()
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            print(String(format: "round %3d  accuracy %.4f  loss %.4f  time %.2f s", report.round, report.accuracy, report.loss, seconds))
+            print(String(format: "round %3d  accuracy %.4f  loss %.4f  time %.3f s", report.round, report.accuracy, report.loss, seconds))
             lines.append(String(format: "%d,%.6f,%.6f,%.6f,%.4f", report.round, report.accuracy, report.loss, report.trainingLoss, seconds))
             if let csv { try (lines.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8) }
         }
