@@ -46,25 +46,11 @@ struct FederatedTests {
 
 @Suite("Determinism across processes")
 struct DeterminismTests {
-    static let binary = "\(TestData.packageRoot)/.build/debug/strata"
-
     func digest(threads: Int) throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            throw LearningError(.dataMissing, "\(Self.binary) is missing: build first (swift build --build-tests)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["learn", "digest", "--data-dir", TestData.directory, "--threads", String(threads)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_NUM_THREADS"] = String(threads)
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: bytes, as: UTF8.self)
+        let (status, output, _) = try StrataProcess.run(["learn", "digest", "--data-dir", TestData.directory, "--threads", String(threads)],
+                                                        environment: ["OPENBLAS_NUM_THREADS": String(threads)])
+        #expect(status == 0)
+        return output
     }
 
     @Test("Two processes (1 and 2 BLAS threads) print the same SHA-256 for every rule and the scores")
