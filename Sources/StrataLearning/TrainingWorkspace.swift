@@ -14,6 +14,7 @@ final class TrainingWorkspace {
     private let logits: UnsafeMutablePointer<Float>
     private let hiddenDelta: UnsafeMutablePointer<Float>
     private let labels: UnsafeMutablePointer<Int>
+    private let columnSums: UnsafeMutablePointer<Float>
 
     init(kind: ModelKind, batchSize: Int) {
         self.kind = kind
@@ -26,10 +27,12 @@ final class TrainingWorkspace {
         logits = .allocate(capacity: capacity * classes)
         hiddenDelta = .allocate(capacity: max(capacity * hiddenWidth, 1))
         labels = .allocate(capacity: capacity)
+        columnSums = .allocate(capacity: max(hiddenWidth, classes))
     }
 
     deinit {
         batch.deallocate(); hidden.deallocate(); logits.deallocate(); hiddenDelta.deallocate(); labels.deallocate()
+        columnSums.deallocate()
     }
 
     /// Bytes this workspace holds (reported by the benchmark).
@@ -63,13 +66,13 @@ final class TrainingWorkspace {
             let w2 = parameters + offsets.w2, b2 = parameters + offsets.b2
             broadcast(b1, into: hidden, rows: rows, width: hiddenWidth)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, h, n, 1, batch, n, w1, h, 1, hidden, h)
-            for index in 0 ..< rows * hiddenWidth where hidden[index] < 0 { hidden[index] = 0 }
+            for index in 0 ..< rows * hiddenWidth { hidden[index] = max(hidden[index], 0) }
             broadcast(b2, into: logits, rows: rows, width: classes)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, c, h, 1, hidden, h, w2, c, 1, logits, c)
             let loss = softmaxDelta(rows: rows)
             // δh = δ·W2ᵀ masked by ReLU, computed before W2 moves.
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, h, c, 1, logits, c, w2, c, 0, hiddenDelta, h)
-            for index in 0 ..< rows * hiddenWidth where hidden[index] <= 0 { hiddenDelta[index] = 0 }
+            for index in 0 ..< rows * hiddenWidth { hiddenDelta[index] = hidden[index] > 0 ? hiddenDelta[index] : 0 }
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, c, m, -lr, hidden, h, logits, c, 1, w2, c)
             subtractColumnSums(logits, rows: rows, width: classes, scale: lr, from: b2)
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, h, m, -lr, batch, n, hiddenDelta, h, 1, w1, h)
@@ -105,11 +108,13 @@ final class TrainingWorkspace {
         for row in 0..<rows { (target + row * width).update(from: bias, count: width) }
     }
 
+    /// bias −= scale · Σ_rows delta, summed row by row into `columnSums` (contiguous, vectorisable).
     private func subtractColumnSums(_ delta: UnsafePointer<Float>, rows: Int, width: Int, scale: Float, from bias: UnsafeMutablePointer<Float>) {
-        for k in 0..<width {
-            var sum: Float = 0
-            for row in 0..<rows { sum += delta[row * width + k] }
-            bias[k] -= scale * sum
+        columnSums.update(from: delta, count: width)
+        for row in 1..<max(rows, 1) {
+            let line = delta + row * width
+            for k in 0..<width { columnSums[k] += line[k] }
         }
+        for k in 0..<width { bias[k] -= scale * columnSums[k] }
     }
 }
