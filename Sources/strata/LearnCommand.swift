@@ -17,7 +17,7 @@ struct LearnCommand: ParsableCommand {
 
 /// Where `make data` put the data sets: --data-dir, else env STRATA_DATA_DIR, else `data`.
 struct LearningDataOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Folder holding mnist5k/ and fashion-mnist/ (env STRATA_DATA_DIR; default data).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder holding mnist5k/ and fashion-mnist/ (env STRATA_DATA_DIR).", valueName: "dir"))
     var dataDir: String = environment("STRATA_DATA_DIR") ?? "data"
 
     @Option(help: "Data set: mnist5k or fmnist.")
@@ -49,8 +49,7 @@ struct LearnRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run federated rounds and print one line per round (round, accuracy, loss, time).",
         discussion: """
-            Example: strata learn --dataset mnist5k --model logreg --clients 30 --rounds 30 \\
-                       --rule median --attack labelflip:0.3 --partition iid --seed 0
+            Example: strata learn --dataset mnist5k --model logreg --rule median --attack labelflip:0.3
             Accuracy and loss are those of the global model on the test set after each round.
             """
     )
@@ -103,6 +102,9 @@ struct LearnRunCommand: ParsableCommand {
                                          batchSize: batch, epochs: epochs),
                 seed: seed)
             try config.validate()
+            if config.rule == .weightedFedAvg {
+                throw ValidationError("--rule weighted needs external weights (reputation), which a run without chains does not have")
+            }
             return config
         } catch let error as LearningError {
             throw ValidationError(error.message)
