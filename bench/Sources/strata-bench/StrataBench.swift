@@ -21,6 +21,7 @@ struct StrataBench: AsyncParsableCommand {
 
     static let suites: [any BenchSuite.Type] = [
         TransportBench.self,
+        TrainerBench.self,
     ]
 
     func run() async throws {

@@ -23,14 +23,14 @@ enum TransportBench: BenchSuite {
         let decodeRate = measureRate(iterations: quick ? 20 : 100) { _ = try? probe.values() }
 
         let text = String(repeating: "x", count: 1_000)
-        let rawSmall = try await Pipe.measure(count: smallCount, payloadBytes: 1_000, strata: nil)
-        let strataSmall = try await Pipe.measure(count: smallCount, payloadBytes: 1_000, strata: .note(text, key))
-        let rawModel = try await Pipe.measure(count: modelCount, payloadBytes: modelParameters * 4, strata: nil)
-        let strataModel = try await Pipe.measure(count: modelCount, payloadBytes: 0, strata: .model(weights, key))
+        let rawSmall = try await PubSubRun.measure(count: smallCount, payloadBytes: 1_000, strata: nil)
+        let strataSmall = try await PubSubRun.measure(count: smallCount, payloadBytes: 1_000, strata: .note(text, key))
+        let rawModel = try await PubSubRun.measure(count: modelCount, payloadBytes: modelParameters * 4, strata: nil)
+        let strataModel = try await PubSubRun.measure(count: modelCount, payloadBytes: 0, strata: .model(weights, key))
 
         let modelBound = 1 / (1 / encodeRate + 1 / decodeRate)
         var table = BenchTable(columns: ["case", "messages", "received", "msgs/s", "MB/s", "vs raw", "bound msgs/s", "vs bound"])
-        func row(_ name: String, _ result: Pipe.Result, raw: Pipe.Result?, bound: Double?) {
+        func row(_ name: String, _ result: PubSubRun.Result, raw: PubSubRun.Result?, bound: Double?) {
             table.add([name, "\(result.sent)", "\(result.received)", Format.rate(result.rate),
                        String(format: "%.1f", result.megabytesPerSecond),
                        raw.map { Format.ratio(result.rate / $0.rate) } ?? "1.00",
@@ -73,7 +73,7 @@ enum TransportBench: BenchSuite {
 
 /// One sender, the forwarder and one receiver on loopback; the clock runs from the first send to the
 /// last message received (or a quiet second after the sender finished).
-enum Pipe {
+enum PubSubRun {
     enum Content {
         case note(String, SigningKey)
         case model([Float], SigningKey)
