@@ -120,7 +120,12 @@ struct ServiceRuntimeTests {
                 try await Task.sleep(for: .milliseconds(10))
                 if try ArchiverService.events(in: database, type: "diag.note").count > 0 { break }
             }
-            try await Task.sleep(for: .milliseconds(100))
+            // Its own heartbeats travel the same way; under load the first ones may be lost (SPEC §16).
+            let identity = runtime.context.identity.hex
+            for _ in 0..<500 {
+                if try ArchiverService.events(in: database, type: "node.heartbeat").contains(where: { $0.sender == identity }) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
         let notes = try ArchiverService.events(in: database, type: "diag.note")
         #expect(!notes.isEmpty)
