@@ -54,10 +54,10 @@ public struct ChainState: Sendable {
     public func appending(_ block: Block) throws(LedgerError) -> ChainState {
         do throws(LedgerError) {
             guard block.header.chain == chain.description else {
-                throw LedgerError(.badHeight, "the block belongs to chain \(block.header.chain.prefix(80)), not \(chain)")
+                throw LedgerError(.badHeight, "the block belongs to chain \(block.header.chain.prefix(80)), not \(chain)", height: height + 1)
             }
             guard block.height == height + 1 else {
-                throw LedgerError(.badHeight, "the block says height \(block.height), expected \(height + 1)")
+                throw LedgerError(.badHeight, "the block says height \(block.height), expected \(height + 1)", height: height + 1)
             }
             guard block.header.previous == headHash else {
                 throw LedgerError(.badHashLink, "previous hash \(block.header.previous.hex.prefix(16)) is not the hash \(headHash.hex.prefix(16)) of block \(height)")

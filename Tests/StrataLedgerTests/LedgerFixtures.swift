@@ -50,7 +50,9 @@ struct RawLedgerFile {
         let filter = position.map { "chainId = ? AND height = ? AND position = \($0)" } ?? "chainId = ? AND height = ?"
         var bytes = Array(try text("SELECT \(column) FROM \(table) WHERE \(filter)", [chain, height]).utf8)
         let start = try require(bytes.firstRange(of: Array(marker.utf8))).upperBound
-        let index = try require(bytes[start...].firstIndex { (0x30...0x39).contains($0) })
+        // The last digit of the first run of digits: flipping a leading digit could make "0…", not JSON.
+        var index = try require(bytes[start...].firstIndex { (0x30...0x39).contains($0) })
+        while index + 1 < bytes.count, (0x30...0x39).contains(bytes[index + 1]) { index += 1 }
         bytes[index] ^= 0x01
         try queue.write { db in
             try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE \(filter)", arguments: [String(decoding: bytes, as: UTF8.self), chain, height])

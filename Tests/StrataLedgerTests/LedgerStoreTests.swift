@@ -41,7 +41,7 @@ struct LedgerStoreTests {
         let chain = try TestChain.make(blocks: 4)
         try writeLedger(path, chains: [chain])
         let store = try LedgerStore.open(path: path)
-        expectLedgerError(.badHeight, height: 3, containing: "expected 4") { try store.append(chain.blocks[3]) }
+        expectLedgerError(.badHeight, height: 4, containing: "says height 3, expected 4") { try store.append(chain.blocks[3]) }
         let badLink = try chain.resealed(3) { $0.height = 4 }
         expectLedgerError(.badHashLink, height: 4) { try store.append(badLink) }
         let count = try RawLedgerFile(path).text("SELECT count(*) FROM ledgerBlock WHERE chainId = ?", [chain.chain.description])
