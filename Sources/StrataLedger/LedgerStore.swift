@@ -14,6 +14,20 @@ public final class LedgerStore: Sendable {
         try LedgerStore.storage("migrating the ledger schema") { try LedgerSchema.migrator.migrate(writer) }
     }
 
+    private init(unmigrated writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// Opens an existing file read-only, without migrating it, for audits and proofs.
+    /// Returns nil when the file has no ledger tables (another service's database).
+    public static func open(readOnly path: String) throws(LedgerError) -> LedgerStore? {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try storage("opening \(path)") { try DatabaseQueue(path: path, configuration: configuration) }
+        let hasLedger = try storage("reading \(path)") { try queue.read { db in try db.tableExists("ledgerChain") } }
+        return hasLedger ? LedgerStore(unmigrated: queue) : nil
+    }
+
     /// Opens (or creates) the ledger in the SQLite file at `path`: a WAL `DatabasePool`.
     public static func open(path: String) throws(LedgerError) -> LedgerStore {
         let pool = try storage("opening \(path)") { try DatabasePool(path: path) }

@@ -38,6 +38,20 @@ public struct TestChain: Sendable {
     }
 }
 
+extension TestChain {
+    /// Appends every block to `store`, each with the model blobs its local updates refer to.
+    public func write(to store: LedgerStore) throws(LedgerError) {
+        let byDigest = Dictionary(blobs.map { (SHA256.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
+        for block in blocks {
+            var attached = [[UInt8]]()
+            for transaction in block.transactions {
+                if case .localUpdate(let update) = transaction.payload, let blob = byDigest[update.model] { attached.append(blob) }
+            }
+            try store.append(block, blobs: attached)
+        }
+    }
+}
+
 /// Produces the transactions and blocks of a `TestChain`.
 struct TestChainBuilder {
     let chain: ChainID

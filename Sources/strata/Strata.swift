@@ -14,6 +14,7 @@ struct Strata: AsyncParsableCommand {
         subcommands: [
             BusCommand.self,
             WatchCommand.self,
+            LedgerCommand.self,
         ]
     )
 }

@@ -18,17 +18,7 @@ struct TemporaryFolder {
 /// Writes `chains` (each with its blobs) into a new ledger file through the production store.
 func writeLedger(_ path: String, chains: [TestChain]) throws {
     let store = try LedgerStore.open(path: path)
-    for chain in chains {
-        for block in chain.blocks {
-            let blobs = chain.blobs.filter { blob in
-                block.transactions.contains { transaction in
-                    if case .localUpdate(let update) = transaction.payload { return update.model == SHA256.hash(blob) }
-                    return false
-                }
-            }
-            try store.append(block, blobs: blobs)
-        }
-    }
+    for chain in chains { try chain.write(to: store) }
 }
 
 /// Direct edits of a ledger file, as an attacker or a failing disk would make them: raw SQL on a
