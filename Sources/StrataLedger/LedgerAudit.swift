@@ -11,6 +11,8 @@ public struct LedgerAuditReport: Sendable {
     public let problems: [LedgerError]
     /// False when the file has no ledger tables (another service's database): nothing to audit.
     public let hasLedger: Bool
+    /// The cross-chain references in verified blocks, for `LedgerAudit.checkReferences`.
+    public var references: [StoredReference] = []
 
     public var ok: Bool { problems.isEmpty }
 }
@@ -54,7 +56,13 @@ public enum LedgerAudit {
             }
         }
         let (count, blobProblems) = try checkBlobs(db, references: references)
-        return LedgerAuditReport(file: file, chains: summaries, blobs: count, problems: problems + blobProblems, hasLedger: true)
+        var crossReferences = [StoredReference]()
+        for summary in summaries {
+            guard let verified = summary.state?.height else { continue }
+            crossReferences += try StoredReference.fetchAll(db, chain: summary.chain, upTo: verified)
+        }
+        return LedgerAuditReport(file: file, chains: summaries, blobs: count, problems: problems + blobProblems, hasLedger: true,
+                                 references: crossReferences)
     }
 
     /// The model blobs that local updates and aggregates of `chain` refer to.

@@ -38,7 +38,7 @@ public struct QuorumCertificate: Codable, Sendable, Hashable {
     /// Checks this certificate for `header` against `members`; `what` names it in errors.
     public func verify(header: BlockHeader, headerHash: Digest, members: MemberSet) throws(LedgerError) {
         guard block == headerHash else {
-            throw LedgerError(.badQC, "the certificate is for block \(block.hex.prefix(16)), not \(headerHash.hex.prefix(16))")
+            throw LedgerError(.badQC, "the certificate is for block \(block.hex.prefix(16)), but the header hashes to \(headerHash.hex.prefix(16))")
         }
         guard signatures.count <= members.count else {
             throw LedgerError(.badQC, "the certificate has \(signatures.count) signatures for \(members.count) members")

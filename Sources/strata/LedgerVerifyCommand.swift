@@ -22,12 +22,14 @@ struct LedgerVerifyCommand: ParsableCommand {
     func run() throws {
         let reports = try location.files().map(LedgerAudit.verify(file:))
         let audited = reports.filter(\.hasLedger)
+        let references = LedgerAudit.checkReferences(audited)
         if json {
-            print(String(decoding: CanonicalJSON.encode(LedgerReportJSON.document(reports)), as: UTF8.self))
+            print(String(decoding: CanonicalJSON.encode(LedgerReportJSON.document(reports, references: references)), as: UTF8.self))
         } else {
             for report in reports { print(LedgerReportText.lines(report).joined(separator: "\n")) }
+            for line in LedgerReportText.lines(references) { print(line) }
         }
-        let problems = audited.flatMap(\.problems)
+        let problems = audited.flatMap(\.problems) + references.problems
         let chains = audited.map(\.chains.count).reduce(0, +)
         if let first = problems.first {
             if !json { printError("ledger verify: FAILED: \(problems.count) problem(s); first: \(first)") }
@@ -49,7 +51,7 @@ enum LedgerReportText {
         for chain in report.chains {
             let head = chain.state.map { "head \($0.height) \($0.headHash.hex.prefix(16))" } ?? "no verified head"
             if let problem = chain.problem {
-                lines.append("  FAIL \(chain.chain): \(chain.verifiedBlocks) blocks verified, then \(problem)")
+                lines.append("  FAIL \(chain.chain): \(chain.verifiedBlocks) block(s) verified, then \(problem)")
             } else {
                 lines.append("  ok   \(chain.chain): \(chain.verifiedBlocks) blocks, \(chain.transactions) transactions, \(head)")
             }
@@ -61,14 +63,28 @@ enum LedgerReportText {
     }
 }
 
+extension LedgerReportText {
+    static func lines(_ result: CrossChainAuditResult) -> [String] {
+        guard result.checked + result.unresolved > 0 else { return [] }
+        var lines = ["cross-chain references: \(result.checked) checked against the referenced chain's members, "
+            + "\(result.unresolved) to chains not held here (proof and signatures only)"]
+        for problem in result.problems { lines.append("  FAIL \(problem)") }
+        return lines
+    }
+}
+
 /// The JSON form of audit reports (`--json`).
 enum LedgerReportJSON {
-    static func document(_ reports: [LedgerAuditReport]) -> JSONValue {
-        let problems = reports.filter(\.hasLedger).flatMap(\.problems)
+    static func document(_ reports: [LedgerAuditReport], references: CrossChainAuditResult) -> JSONValue {
+        let problems = reports.filter(\.hasLedger).flatMap(\.problems) + references.problems
         let chains = reports.filter(\.hasLedger).map(\.chains.count).reduce(0, +)
         return .object([
             "ok": .bool(problems.isEmpty && chains > 0),
             "files": .array(reports.map(file)),
+            "crossChainReferences": .object([
+                "checked": .integer(Int64(references.checked)), "unresolved": .integer(Int64(references.unresolved)),
+                "problems": .array(references.problems.map(problem)),
+            ]),
             "firstProblem": problems.first.map(problem) ?? .null,
         ])
     }
