@@ -22,8 +22,9 @@ enum ChainAudit {
         var transactions = 0
         var height: Int64 = 0
         do {
-            let rows = try BlockRecord.filter(Column("chainId") == chain).order(Column("height")).fetchCursor(db)
-            while let row = try rows.next() {
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM ledgerBlock WHERE chainId = ? ORDER BY height", arguments: [chain])
+            while let raw = try rows.next() {
+                let row = try StoredRow.decode(BlockRecord.self, raw, chain: chain, expected: (state?.height ?? -1) + 1)
                 height = row.height
                 let expected = (state?.height ?? -1) + 1
                 guard row.height == expected else {
@@ -46,8 +47,9 @@ enum ChainAudit {
     }
 
     static func loadStored(_ db: Database, row: BlockRecord) throws -> Block {
-        let txRows = try TransactionRecord.filter(Column("chainId") == row.chainId && Column("height") == row.height)
-            .order(Column("position")).fetchAll(db)
+        let txRows = try Row.fetchAll(db, sql: "SELECT * FROM ledgerTransaction WHERE chainId = ? AND height = ? ORDER BY position",
+                                      arguments: [row.chainId, row.height])
+            .map { raw throws in try StoredRow.decode(TransactionRecord.self, raw, chain: row.chainId, expected: row.height) }
         var transactions = [Transaction]()
         for (index, txRow) in txRows.enumerated() {
             guard txRow.position == Int64(index) else {
@@ -66,8 +68,9 @@ enum ChainAudit {
         guard row.previousHash == block.header.previous.hex, row.txCount == Int64(block.transactions.count) else {
             throw LedgerError(.badBlockHash, "the stored previousHash or txCount column disagrees with the header")
         }
-        let txRows = try TransactionRecord.filter(Column("chainId") == row.chainId && Column("height") == row.height)
-            .order(Column("position")).fetchAll(db)
+        let txRows = try Row.fetchAll(db, sql: "SELECT * FROM ledgerTransaction WHERE chainId = ? AND height = ? ORDER BY position",
+                                      arguments: [row.chainId, row.height])
+            .map { raw throws in try StoredRow.decode(TransactionRecord.self, raw, chain: row.chainId, expected: row.height) }
         for (txRow, transaction) in zip(txRows, block.transactions) where txRow.hash != transaction.hash.hex || txRow.kind != transaction.payload.kind {
             throw LedgerError(.badBlockHash, "transaction \(txRow.position): the stored hash or kind column disagrees with its bytes")
         }
@@ -75,9 +78,10 @@ enum ChainAudit {
 
     /// The cached head and member sets must be what the replay produced.
     static func checkChainRow(_ db: Database, chain: String, state: ChainState?) throws {
-        guard let row = try ChainRecord.fetchOne(db, key: chain) else {
+        guard let raw = try Row.fetchOne(db, sql: "SELECT * FROM ledgerChain WHERE id = ?", arguments: [chain]) else {
             throw LedgerError(.notFound, "the chain has blocks but no ledgerChain row")
         }
+        let row = try StoredRow.decode(ChainRecord.self, raw, chain: chain, expected: state?.height)
         guard let state else {
             throw LedgerError(.missingBlock, "the chain has no stored blocks; its head should be \(row.headHeight)", height: 0)
         }
@@ -90,5 +94,22 @@ enum ChainAudit {
         guard row.epochs == EpochsColumn.encode(state.epochs) else {
             throw LedgerError(.corruptRow, "the cached member sets differ from those the chain declares", height: state.height)
         }
+    }
+}
+
+/// Decoding of raw rows that reports a row of the wrong shape as `corrupt_row`, never a crash.
+enum StoredRow {
+    static func decode<Record: FetchableRecord>(_ type: Record.Type, _ row: Row, chain: String, expected height: Int64?) throws(LedgerError) -> Record {
+        do {
+            return try Record(row: row)
+        } catch {
+            throw LedgerError(.corruptRow, "a \(Record.databaseTableNameForErrors) row does not decode: \(error)", chain: chain, height: height)
+        }
+    }
+}
+
+extension FetchableRecord {
+    static var databaseTableNameForErrors: String {
+        (Self.self as? any TableRecord.Type)?.databaseTableName ?? "\(Self.self)"
     }
 }

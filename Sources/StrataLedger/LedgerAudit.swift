@@ -9,6 +9,8 @@ public struct LedgerAuditReport: Sendable {
     public let blobs: Int
     /// Problems in file order: at most one per chain (its first bad block), then bad blobs.
     public let problems: [LedgerError]
+    /// The problems found in the blob table (also in `problems`).
+    public var blobProblems: [LedgerError] = []
     /// False when the file has no ledger tables (another service's database): nothing to audit.
     public let hasLedger: Bool
     /// The cross-chain references in verified blocks, for `LedgerAudit.checkReferences`.
@@ -43,7 +45,9 @@ public enum LedgerAudit {
         guard try db.tableExists("ledgerChain"), try db.tableExists("ledgerBlock") else {
             return LedgerAuditReport(file: file, chains: [], blobs: 0, problems: [], hasLedger: false)
         }
-        let ids = try String.fetchAll(db, sql: "SELECT id FROM ledgerChain UNION SELECT chainId FROM ledgerBlock ORDER BY 1")
+        let ids = try String?.fetchAll(db, sql: """
+            SELECT id FROM ledgerChain WHERE typeof(id) = 'text' UNION SELECT chainId FROM ledgerBlock WHERE typeof(chainId) = 'text' ORDER BY 1
+            """).compactMap { $0 }
         var summaries = [ChainAuditSummary]()
         var problems = [LedgerError]()
         var references = [Digest: (chain: String, height: Int64)]()
@@ -51,18 +55,18 @@ public enum LedgerAudit {
             let summary = ChainAudit.verify(db, chain: id)
             summaries.append(summary)
             if let problem = summary.problem { problems.append(problem) }
-            for reference in try blobReferences(db, chain: id) where references[reference.digest] == nil {
+            for reference in (try? blobReferences(db, chain: id)) ?? [] where references[reference.digest] == nil {
                 references[reference.digest] = (id, reference.height)
             }
         }
-        let (count, blobProblems) = try checkBlobs(db, references: references)
+        let (count, blobProblems) = checkBlobs(db, references: references)
         var crossReferences = [StoredReference]()
         for summary in summaries {
             guard let verified = summary.state?.height else { continue }
-            crossReferences += try StoredReference.fetchAll(db, chain: summary.chain, upTo: verified)
+            crossReferences += (try? StoredReference.fetchAll(db, chain: summary.chain, upTo: verified)) ?? []
         }
-        return LedgerAuditReport(file: file, chains: summaries, blobs: count, problems: problems + blobProblems, hasLedger: true,
-                                 references: crossReferences)
+        return LedgerAuditReport(file: file, chains: summaries, blobs: count, problems: problems + blobProblems,
+                                 blobProblems: blobProblems, hasLedger: true, references: crossReferences)
     }
 
     /// The model blobs that local updates and aggregates of `chain` refer to.
@@ -82,19 +86,27 @@ public enum LedgerAudit {
     }
 
     /// Every blob must hash to its content address and have its recorded size.
-    static func checkBlobs(_ db: Database, references: [Digest: (chain: String, height: Int64)]) throws -> (Int, [LedgerError]) {
+    static func checkBlobs(_ db: Database, references: [Digest: (chain: String, height: Int64)]) -> (Int, [LedgerError]) {
         var count = 0
         var problems = [LedgerError]()
-        let rows = try BlobRecord.order(Column("digest")).fetchCursor(db)
-        while let row = try rows.next() {
-            count += 1
-            let bytes = [UInt8](row.bytes)
-            let actual = SHA256.hash(bytes)
-            guard actual.hex != row.digest || row.size != Int64(bytes.count) else { continue }
-            let place = (try? Digest(hex: row.digest)).flatMap { references[$0] }
-            let user = place.map { " (the model of a transaction at height \($0.height))" } ?? ""
-            problems.append(LedgerError(.blobMismatch, "blob \(row.digest.prefix(16))\(user) holds \(bytes.count) bytes that hash to \(actual.hex.prefix(16))",
-                                        chain: place?.chain, height: place?.height))
+        do {
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM ledgerBlob ORDER BY digest")
+            while let raw = try rows.next() {
+                count += 1
+                guard let row = try? BlobRecord(row: raw) else {
+                    problems.append(LedgerError(.corruptRow, "blob row \(count) does not decode (a column has the wrong type or is NULL)"))
+                    continue
+                }
+                let bytes = [UInt8](row.bytes)
+                let actual = SHA256.hash(bytes)
+                guard actual.hex != row.digest || row.size != Int64(bytes.count) else { continue }
+                let place = (try? Digest(hex: row.digest)).flatMap { references[$0] }
+                let user = place.map { " (the model of a transaction at height \($0.height))" } ?? ""
+                problems.append(LedgerError(.blobMismatch, "blob \(row.digest.prefix(16))\(user) holds \(bytes.count) bytes that hash to \(actual.hex.prefix(16))",
+                                            chain: place?.chain, height: place?.height))
+            }
+        } catch {
+            problems.append(LedgerError(.storage, "reading blobs: \(error)"))
         }
         return (count, problems)
     }

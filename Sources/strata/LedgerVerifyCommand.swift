@@ -56,7 +56,8 @@ enum LedgerReportText {
                 lines.append("  ok   \(chain.chain): \(chain.verifiedBlocks) blocks, \(chain.transactions) transactions, \(head)")
             }
         }
-        let blobProblems = report.problems.filter { $0.code == .blobMismatch || ($0.chain == nil && $0.code == .storage) }
+        // A file that could not be read at all has no chains and its one problem.
+        let blobProblems = report.chains.isEmpty && report.blobs == 0 ? report.problems : report.blobProblems
         lines.append("  \(blobProblems.isEmpty ? "ok  " : "FAIL") blobs: \(report.blobs) checked")
         for problem in blobProblems { lines.append("  FAIL \(problem)") }
         return lines

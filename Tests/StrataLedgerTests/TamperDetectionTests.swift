@@ -123,3 +123,28 @@ struct TamperDetectionTests {
         expectFirstProblem(report, .badBlockHash, height: 4, "stored hash")
     }
 }
+
+struct CorruptSchemaTests {
+    @Test("ledger tables rebuilt without STRICT, holding NULLs and mistyped values, are reported as corrupt_row, never a crash")
+    func mistypedRows() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/weird.sqlite"
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                CREATE TABLE ledgerChain (id, kind, genesisHash, headHeight, headHash, epochs);
+                CREATE TABLE ledgerBlock (chainId, height, hash, previousHash, header, certificate, txCount);
+                CREATE TABLE ledgerTransaction (chainId, height, position, hash, kind, body);
+                CREATE TABLE ledgerBlob (digest, size, bytes);
+                INSERT INTO ledgerChain VALUES ('lmuc/x', 'lmuc', NULL, 'abc', 1, x'00');
+                INSERT INTO ledgerChain VALUES (NULL, 7, 7, 7, 7, 7);
+                INSERT INTO ledgerBlock VALUES ('lmuc/x', 'zero', NULL, 5, x'ff00', 3.5, 'many');
+                INSERT INTO ledgerBlob VALUES (NULL, 'x', 'text');
+                """)
+        }
+        let report = LedgerAudit.verify(file: path)
+        #expect(report.problems.map(\.code) == [.corruptRow, .corruptRow])
+        #expect(report.problems.first?.description.hasPrefix("chain lmuc/x height 0: corrupt_row: a ledgerBlock row does not decode") == true)
+        #expect(report.blobProblems.first?.description == "corrupt_row: blob row 1 does not decode (a column has the wrong type or is NULL)")
+    }
+}
