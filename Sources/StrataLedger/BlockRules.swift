@@ -56,9 +56,13 @@ enum TransactionRules {
             guard registration.device == transaction.signer.hex else {
                 throw LedgerError(.badTransaction, "a device registration must be signed by the device \(registration.device.prefix(8))")
             }
-        case .memberSetChange:
+        case .mecRegistration(let registration):
+            guard registration.mec == transaction.signer.hex else {
+                throw LedgerError(.badTransaction, "an MEC registration must be signed by the MEC \(registration.mec.prefix(8))")
+            }
+        case .memberSetChange, .shardFormation:
             guard members.contains(transaction.signer) else {
-                throw LedgerError(.unknownMember, "member set change signed by \(transaction.signer.shortID), who is not a member")
+                throw LedgerError(.unknownMember, "\(transaction.payload.kind) signed by \(transaction.signer.shortID), who is not a member")
             }
         case .crossChainReference(let reference):
             try ReferenceRules.check(reference)

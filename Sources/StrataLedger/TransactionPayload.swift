@@ -12,6 +12,8 @@ public enum TransactionPayload: Sendable, Hashable {
     case payment(Payment)
     case crossChainReference(CrossChainReference)
     case memberSetChange(MemberSetChange)
+    case mecRegistration(MECRegistration)
+    case shardFormation(ShardFormation)
 
     /// The `kind` field of the transaction object.
     public var kind: String {
@@ -26,6 +28,8 @@ public enum TransactionPayload: Sendable, Hashable {
         case .payment: "payment"
         case .crossChainReference: "cross_chain_reference"
         case .memberSetChange: "member_set_change"
+        case .mecRegistration: "mec_registration"
+        case .shardFormation: "shard_formation"
         }
     }
 }
@@ -161,4 +165,28 @@ public struct CrossChainReference: Codable, Sendable, Hashable {
 public struct MemberSetChange: Codable, Sendable, Hashable {
     public var members: [String]
     public init(members: [String]) { self.members = members }
+}
+
+/// An MEC node joins the GMUC registry on the root chain (paper §III-A). The signer must be `mec`.
+public struct MECRegistration: Codable, Sendable, Hashable {
+    public var mec: String
+    /// The MEC's name, also the name of its LMUC (`lmuc/<name>`).
+    public var name: String
+    public init(mec: String, name: String) {
+        self.mec = mec
+        self.name = name
+    }
+}
+
+/// The root chain forms a task shard: its chain id, the task, and the MECs that validate it (Step 1).
+public struct ShardFormation: Codable, Sendable, Hashable {
+    /// A chain id of kind `shard`.
+    public var shard: String
+    public var task: String
+    public var members: [String]
+    public init(shard: String, task: String, members: [String]) {
+        self.shard = shard
+        self.task = task
+        self.members = members
+    }
 }

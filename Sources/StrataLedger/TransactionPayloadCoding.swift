@@ -15,6 +15,8 @@ extension TransactionPayload {
         case .payment(let body): try LedgerJSON.encode(body, what: "body")
         case .crossChainReference(let body): try LedgerJSON.encode(body, what: "body")
         case .memberSetChange(let body): try LedgerJSON.encode(body, what: "body")
+        case .mecRegistration(let body): try LedgerJSON.encode(body, what: "body")
+        case .shardFormation(let body): try LedgerJSON.encode(body, what: "body")
         }
     }
 
@@ -30,6 +32,8 @@ extension TransactionPayload {
         case "payment": .payment(try LedgerJSON.decode(Payment.self, from: body, what: "body"))
         case "cross_chain_reference": .crossChainReference(try LedgerJSON.decode(CrossChainReference.self, from: body, what: "body"))
         case "member_set_change": .memberSetChange(try LedgerJSON.decode(MemberSetChange.self, from: body, what: "body"))
+        case "mec_registration": .mecRegistration(try LedgerJSON.decode(MECRegistration.self, from: body, what: "body"))
+        case "shard_formation": .shardFormation(try LedgerJSON.decode(ShardFormation.self, from: body, what: "body"))
         default: throw LedgerError(.malformed, "unknown transaction kind \"\(kind.prefix(40))\"")
         }
     }
@@ -88,6 +92,15 @@ extension Transaction {
             }
             _ = try ChainID(body.header.chain)
         case .memberSetChange(let body):
+            _ = try MemberSet(hex: body.members)
+        case .mecRegistration(let body):
+            _ = try LedgerKey.parse(body.mec, field: "mec")
+            _ = try ChainID(kind: .lmuc, name: body.name)
+        case .shardFormation(let body):
+            guard try ChainID(body.shard).kind == .shard else {
+                throw LedgerError(.badTransaction, "shard formation names \(body.shard.prefix(80)), which is not a shard chain")
+            }
+            try text(body.task, "task")
             _ = try MemberSet(hex: body.members)
         }
     }
