@@ -22,8 +22,14 @@ struct LedgerProofCommand: ParsableCommand {
         }
         let digest = try Digest(hex: transaction)
         for file in try location.files() {
-            let store = try LedgerStore.open(readOnly: file)
-            guard let store, try !store.locate(transaction: digest).isEmpty else { continue }
+            let store: LedgerStore
+            do {
+                guard let opened = try LedgerStore.open(readOnly: file), try !opened.locate(transaction: digest).isEmpty else { continue }
+                store = opened
+            } catch {
+                printError("ledger proof: skipping \(file): \(error)")
+                continue
+            }
             let proof = try store.inclusionProof(transaction: digest)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -56,10 +56,12 @@ enum LedgerReportText {
                 lines.append("  ok   \(chain.chain): \(chain.verifiedBlocks) blocks, \(chain.transactions) transactions, \(head)")
             }
         }
-        // A file that could not be read at all has no chains and its one problem.
-        let blobProblems = report.chains.isEmpty && report.blobs == 0 ? report.problems : report.blobProblems
-        lines.append("  \(blobProblems.isEmpty ? "ok  " : "FAIL") blobs: \(report.blobs) checked")
-        for problem in blobProblems { lines.append("  FAIL \(problem)") }
+        if report.chains.isEmpty && report.blobs == 0 && !report.problems.isEmpty {
+            // The file could not be read at all.
+            return lines + report.problems.map { "  FAIL \($0)" }
+        }
+        lines.append("  \(report.blobProblems.isEmpty ? "ok  " : "FAIL") blobs: \(report.blobs) checked")
+        for problem in report.blobProblems { lines.append("  FAIL \(problem)") }
         return lines
     }
 }

@@ -119,6 +119,21 @@ struct LedgerCLITests {
         #expect(pythonRejected.status == 1, "\(pythonRejected.output)")
     }
 
+    @Test("an unreadable *.sqlite in the data folder fails the audit by name; proofs still come from the good file")
+    func unreadableFile() throws {
+        let (folder, _) = try makeDataFolder()
+        defer { folder.remove() }
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: folder.path + "/broken.sqlite"))
+        let result = try StrataBinary.run(["ledger", "verify", "--data-dir", folder.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("first: storage: \(folder.path)/broken.sqlite cannot be read as an SQLite ledger"), "\(result.output)")
+        #expect(result.stdout.contains("ok   lmuc/mec-1: 5 blocks"))
+
+        let chain = try TestChain.make(chain: ChainID(Self.chainID), blocks: 5, transactionsPerBlock: 4)
+        let proof = try StrataBinary.run(["ledger", "proof", chain.blocks[1].transactions[0].hash.hex, "--data-dir", folder.path])
+        #expect(proof.status == 0 && proof.stderr.contains("skipping \(folder.path)/broken.sqlite"), "\(proof.output)")
+    }
+
     @Test("bad arguments and missing things give a clear message and a non-zero exit")
     func badInput() throws {
         let folder = try TemporaryFolder()
