@@ -108,6 +108,38 @@ public final class LedgerStore: Sendable {
         return state
     }
 
+    /// Reloads a chain's cached head cheaply: the head block must hash to the cached head hash and
+    /// keep every block rule under the member set in force at its height. Use `verifiedState(of:)`
+    /// to replay the whole chain instead.
+    public func verifiedHead(of chain: ChainID) throws(LedgerError) -> ChainState {
+        let id = chain.description
+        return try read { db in
+            guard let raw = try Row.fetchOne(db, sql: "SELECT * FROM ledgerChain WHERE id = ?", arguments: [id]) else {
+                throw LedgerError(.notFound, "no chain \(chain) in this store")
+            }
+            let row = try StoredRow.decode(ChainRecord.self, raw, chain: id, expected: nil)
+            guard let headHash = try? Digest(hex: row.headHash) else {
+                throw LedgerError(.corruptRow, "the cached head hash is not a digest", chain: id, height: row.headHeight)
+            }
+            let state = ChainState(chain: chain, height: row.headHeight, headHash: headHash, epochs: try EpochsColumn.decode(row.epochs, chain: id))
+            guard let block = try LedgerStore.loadBlock(db, chain: id, height: row.headHeight) else {
+                throw LedgerError(.missingBlock, "the head block \(row.headHeight) is missing", chain: id, height: row.headHeight)
+            }
+            do throws(LedgerError) {
+                guard let members = state.members(at: row.headHeight) else {
+                    throw LedgerError(.corruptRow, "no cached member set covers the head height")
+                }
+                let hash = try BlockRules.check(block, chain: chain, members: members)
+                guard hash == headHash else {
+                    throw LedgerError(.badBlockHash, "the head block hashes to \(hash.hex.prefix(16)), the cached head is \(headHash.hex.prefix(16))")
+                }
+            } catch {
+                throw error.at(chain: id, height: row.headHeight)
+            }
+            return state
+        }
+    }
+
     static func loadBlock(_ db: Database, chain: String, height: Int64) throws -> Block? {
         guard let row = try BlockRecord.fetchOne(db, key: ["chainId": chain, "height": height]) else { return nil }
         let rows = try TransactionRecord.filter(Column("chainId") == chain && Column("height") == height)

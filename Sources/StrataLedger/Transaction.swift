@@ -21,6 +21,8 @@ public struct Transaction: Sendable, Hashable {
     public let hash: Digest
     /// The canonical JSON with `sig`: what is stored and hashed.
     public let canonicalBytes: [UInt8]
+    /// The bytes the signer signs: canonical JSON of the object without `sig`.
+    public let signedBytes: [UInt8]
 
     /// Signs `payload` for `chain` with `key`.
     public static func signed(chain: ChainID, nonce: Int64, payload: TransactionPayload, key: SigningKey) throws(LedgerError) -> Transaction {
@@ -35,6 +37,7 @@ public struct Transaction: Sendable, Hashable {
         guard nonce >= 0, nonce <= JSONValue.maxSafeInteger else { throw LedgerError(.malformed, "nonce \(nonce) is outside 0…2^53−1") }
         try Transaction.checkFields(payload)
         var object = try Transaction.members(chain: chain, nonce: nonce, signer: signer, payload: payload)
+        let signed = CanonicalJSON.encode(.object(object))
         object["sig"] = .string(Hex.encode(signature))
         let bytes = CanonicalJSON.encode(.object(object))
         guard bytes.count <= LedgerLimits.maxTransactionBytes else {
@@ -46,17 +49,11 @@ public struct Transaction: Sendable, Hashable {
         self.payload = payload
         self.signature = signature
         self.canonicalBytes = bytes
+        self.signedBytes = signed
         self.hash = SHA256.hash(bytes)
     }
 
-    /// The bytes the signer signs: canonical JSON of the object without `sig`.
-    public func signedBytes() -> [UInt8] {
-        // Cannot fail: the same members were encoded when this transaction was made.
-        let members = (try? Transaction.members(chain: chain, nonce: nonce, signer: signer, payload: payload)) ?? [:]
-        return CanonicalJSON.encode(.object(members))
-    }
-
-    public var hasValidSignature: Bool { signer.verify(signature: signature, message: signedBytes()) }
+    public var hasValidSignature: Bool { signer.verify(signature: signature, message: signedBytes) }
 
     /// The JSON object (with `sig`), e.g. to embed or print.
     public var json: JSONValue {

@@ -32,7 +32,7 @@ struct DecodingTests {
         #expect(transaction.hash == SHA256.hash(transaction.canonicalBytes))
         var unsigned = try #require(JSONParser.parse(transaction.canonicalBytes).objectValue)
         unsigned["sig"] = nil
-        #expect(transaction.signedBytes() == CanonicalJSON.encode(.object(unsigned)))
+        #expect(transaction.signedBytes == CanonicalJSON.encode(.object(unsigned)))
         #expect(transaction.signer.verify(signature: transaction.signature, message: CanonicalJSON.encode(.object(unsigned))))
     }
 

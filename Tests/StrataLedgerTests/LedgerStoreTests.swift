@@ -33,6 +33,20 @@ struct LedgerStoreTests {
         #expect(try reopened.append(next).height == 5)
     }
 
+    @Test("a restart can check just the head: its hash and certificate against the cached member set")
+    func verifiedHead() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/mec.sqlite"
+        let chain = try TestChain.make(blocks: 4)
+        try writeLedger(path, chains: [chain])
+        #expect(try LedgerStore.open(path: path).verifiedHead(of: chain.chain).headHash == chain.state.headHash)
+        try RawLedgerFile(path).flipDigit(table: "ledgerBlock", column: "certificate", chain: chain.chain.description, height: 3, after: #""sig":""#)
+        expectLedgerError(.badQC, height: 3, containing: "chain lmuc/test-1 height 3: bad_qc: the commit signature of member") {
+            _ = try LedgerStore.open(path: path).verifiedHead(of: chain.chain)
+        }
+    }
+
     @Test("appending rejects an invalid block and writes nothing")
     func rejectInvalid() throws {
         let folder = try TemporaryFolder()
