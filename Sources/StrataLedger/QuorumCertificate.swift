@@ -87,4 +87,18 @@ public enum CommitVote {
             "type": .string(typeTag), "chain": .string(chain), "height": .integer(height), "block": .string(block.hex),
         ]))
     }
+
+    /// One member's commit vote for the block with `header` (hash `block`): what the live consensus
+    /// driver sends when the PBFT core says commit. Collect 2f + 1 of them into `QuorumCertificate(block:signatures:)`.
+    public static func sign(_ header: BlockHeader, block: Digest, with key: SigningKey) -> CommitSignature {
+        CommitSignature(member: key.publicKey.hex, sig: Hex.encode(key.sign(bytes(chain: header.chain, height: header.height, block: block))))
+    }
+
+    /// Whether `vote` is a valid signature by its member on the commit vote for `header` (hash `block`):
+    /// the check a driver makes on each vote it receives before counting it.
+    public static func isValid(_ vote: CommitSignature, header: BlockHeader, block: Digest) -> Bool {
+        guard let key = try? LedgerKey.parse(vote.member, field: "member"), Hex.isLowercase(vote.sig, byteCount: 64),
+              let signature = try? Hex.decode(vote.sig) else { return false }
+        return key.verify(signature: signature, message: bytes(chain: header.chain, height: header.height, block: block))
+    }
 }

@@ -176,3 +176,19 @@ struct ChainValidationTests {
         }
     }
 }
+
+struct CommitVoteTests {
+    @Test("votes signed one by one and collected in any order form the same certificate the chain accepts")
+    func collectVotes() throws {
+        let chain = try TestChain.make(blocks: 3)
+        let header = chain.blocks[2].header
+        let hash = try header.hash()
+        let votes = chain.quorumKeys().reversed().map { CommitVote.sign(header, block: hash, with: $0) }
+        #expect(votes.allSatisfy { CommitVote.isValid($0, header: header, block: hash) })
+        #expect(!CommitVote.isValid(votes[0], header: chain.blocks[1].header, block: try chain.blocks[1].header.hash()))
+        let certificate = QuorumCertificate(block: hash, signatures: votes)
+        #expect(certificate == (try QuorumCertificate.sign(header, with: chain.quorumKeys())), "order of arrival does not matter")
+        let block = Block(header: header, certificate: certificate, transactions: chain.blocks[2].transactions)
+        #expect(try chain.state(before: 2).appending(block).headHash == hash)
+    }
+}
