@@ -124,7 +124,10 @@ let package = Package(
         ),
         .testTarget(name: "StrataLearningTests", dependencies: ["StrataLearning"]),
         .testTarget(name: "StrataConsensusTests", dependencies: ["StrataConsensus"]),
-        .testTarget(name: "StrataLedgerTests", dependencies: ["StrataLedger", "StrataCrypto"]),
+        .testTarget(
+            name: "StrataLedgerTests",
+            dependencies: ["StrataLedger", "StrataCrypto", "StrataProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Integration tests: run the built `strata` binary as real processes on loopback.
         .testTarget(name: "StrataCLITests", dependencies: ["StrataProtocol", "StrataTransport", "StrataCrypto"]),
     ],

@@ -24,6 +24,7 @@ struct Strata: AsyncParsableCommand {
             WatchCommand.self,
             DemoCommand.self,
             LearnCommand.self,
+            LedgerCommand.self,
         ]
     )
 }
