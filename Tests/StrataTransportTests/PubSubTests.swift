@@ -48,7 +48,7 @@ struct PubSubTests {
         #expect(await awaitSubscription(publisher, inbox))
         publisher.publish(topic: "diag.note", payload: [1])
         publisher.publish(topic: "node.heartbeat.mec", payload: [2])
-        let message = await inbox.next()
+        let message = await inbox.nextData()
         #expect(message?.topic == "node.heartbeat.mec", "diag.note was filtered out before it")
     }
 
@@ -66,7 +66,7 @@ struct PubSubTests {
         let inbox = Inbox(late)
         #expect(await awaitSubscription(publisher, inbox))
         publisher.publish(topic: "early", payload: [1])
-        let message = await inbox.next()
+        let message = await inbox.nextData()
         #expect(message?.payload == [1], "the first 'early' message it sees is the one after it joined")
     }
 

@@ -22,6 +22,16 @@ final class Inbox: Sendable {
 
     deinit { reader.cancel() }
 
+    /// The next message that is not a leftover subscription probe (see `awaitSubscription`).
+    func nextData(within timeout: Duration = .seconds(3)) async -> PubSubMessage? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard let message = await next(within: deadline - ContinuousClock.now) else { return nil }
+            if message.topic != "probe" { return message }
+        }
+        return nil
+    }
+
     /// The next message, or nil if none arrives within `timeout`.
     func next(within timeout: Duration = .seconds(3)) async -> PubSubMessage? {
         let deadline = ContinuousClock.now + timeout
