@@ -16,12 +16,47 @@ struct SimulationTests {
     /// Seeds per group size are disjoint: n in the high bits, the schedule index in the low bits.
     static func seed(members: Int, index: Int) -> UInt64 { UInt64(members) << 32 | UInt64(index) }
 
+    /// What the schedules of one run exercised, so a generator change cannot silently make the
+    /// property tests vacuous.
+    struct Coverage {
+        var schedules = 0, withByzantine = 0, withCrash = 0, withViewChange = 0, withStateTransfer = 0
+        var withStableCheckpoint = 0, worstLatency: UInt64 = 0, highestView: UInt64 = 0
+        var dropped = DropCounters()
+
+        mutating func add(_ outcome: ScheduleOutcome) {
+            schedules += 1
+            if !outcome.plan.byzantine.isEmpty { withByzantine += 1 }
+            if !outcome.plan.crashes.isEmpty { withCrash += 1 }
+            if outcome.viewsReached > 0 { withViewChange += 1 }
+            if outcome.transferredEntries > 0 { withStateTransfer += 1 }
+            if outcome.stableCheckpoints > 0 { withStableCheckpoint += 1 }
+            worstLatency = max(worstLatency, outcome.worstCommitLatencyAfterGST)
+            highestView = max(highestView, outcome.viewsReached)
+            let d = outcome.dropped
+            dropped.nonMember += d.nonMember
+            dropped.badSignature += d.badSignature
+            dropped.oversize += d.oversize
+            dropped.oldView += d.oldView
+            dropped.futureView += d.futureView
+            dropped.outsideWindow += d.outsideWindow
+            dropped.duplicate += d.duplicate
+            dropped.equivocation += d.equivocation
+            dropped.invalidProposal += d.invalidProposal
+            dropped.badCertificate += d.badCertificate
+        }
+
+        var summary: String {
+            "\(schedules) schedules: \(withByzantine) with Byzantine members, \(withCrash) with crashes, "
+                + "\(withViewChange) with view changes (highest view \(highestView)), \(withStateTransfer) with state transfer, "
+                + "\(withStableCheckpoint) with stable checkpoints; worst commit latency after GST \(worstLatency) ticks "
+                + "(bound \(livenessBound)); dropped at correct members: \(dropped)"
+        }
+    }
+
     @Test("agreement, validity and liveness hold on every seeded schedule", arguments: [4, 7, 10])
     func propertiesHold(members: Int) {
         let clock = ContinuousClock()
-        var worstLatency: UInt64 = 0
-        var faults = DropCounters()
-        var withViewChange = 0
+        var coverage = Coverage()
         let elapsed = clock.measure {
             for index in 0..<Self.schedulesPerSize {
                 let outcome = runSchedule(SchedulePlan(seed: Self.seed(members: members, index: index), members: members))
@@ -32,19 +67,15 @@ struct SimulationTests {
                         replay: \(outcome.replayCommand)
                         """)
                 }
-                worstLatency = max(worstLatency, outcome.worstCommitLatencyAfterGST)
-                faults.badSignature += outcome.dropped.badSignature
-                faults.nonMember += outcome.dropped.nonMember
-                faults.oversize += outcome.dropped.oversize
-                faults.equivocation += outcome.dropped.equivocation
-                faults.invalidProposal += outcome.dropped.invalidProposal
-                faults.duplicate += outcome.dropped.duplicate
-                if outcome.viewsReached > 0 { withViewChange += 1 }
+                coverage.add(outcome)
             }
         }
-        print("simulation n=\(members): \(Self.schedulesPerSize) schedules in \(elapsed), "
-              + "\(withViewChange) with view changes, worst commit latency after GST \(worstLatency) ticks, "
-              + "dropped at correct members: \(faults)")
+        print("simulation n=\(members) in \(elapsed): \(coverage.summary)")
+        // The faults the schedules are meant to exercise did occur.
+        #expect(coverage.withByzantine > 0 && coverage.withCrash > 0 && coverage.withViewChange > 0)
+        #expect(coverage.withStateTransfer > 0 && coverage.withStableCheckpoint > 0)
+        #expect(coverage.dropped.badSignature > 0 && coverage.dropped.nonMember > 0 && coverage.dropped.oversize > 0)
+        #expect(coverage.dropped.invalidProposal > 0 && coverage.dropped.duplicate > 0)
     }
 
     /// Replays one schedule: `STRATA_SIM_N=7 STRATA_SIM_SEED=1234 swift test --filter …/replay`.

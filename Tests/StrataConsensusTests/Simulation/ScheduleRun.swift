@@ -10,6 +10,8 @@ struct ScheduleOutcome: Sendable {
     var viewsReached: UInt64 = 0
     var dropped = DropCounters()
     var deliveredMessages = 0
+    var transferredEntries = 0
+    var stableCheckpoints = 0
 
     /// The command that replays this schedule.
     var replayCommand: String {
@@ -44,6 +46,8 @@ func runSchedule(_ plan: SchedulePlan) -> ScheduleOutcome {
     let finishedAt = simulator.now
     outcome.violations += simulator.driverViolations
     outcome.deliveredMessages = simulator.deliveredMessages
+    outcome.transferredEntries = simulator.transferredEntries
+    outcome.stableCheckpoints = correct.map { Int(simulator.nodes[$0].replica.lowWatermark) }.max() ?? 0
 
     // Agreement: every pair of correct ledgers agrees on every sequence both hold.
     let ledgers = correct.map { simulator.nodes[$0].ledger }

@@ -25,6 +25,8 @@ struct Simulator {
     /// Invariant breaks the driver itself notices (a send before its persist, a gap in commits).
     var driverViolations: [String] = []
     var deliveredMessages = 0
+    /// Entries members executed from state-transfer replies rather than from their own log.
+    var transferredEntries = 0
 
     init(plan: SchedulePlan) throws {
         self.plan = plan
@@ -98,6 +100,12 @@ struct Simulator {
 
     mutating func apply(_ input: ConsensusInput, at node: Int) {
         let effects = nodes[node].replica.apply(input)
+        if case .receive(let signed) = input, case .entries = signed.message {
+            transferredEntries += effects.reduce(0) { count, effect in
+                if case .commit = effect { return count + 1 }
+                return count
+            }
+        }
         for effect in effects {
             perform(effect, at: node)
         }
