@@ -34,11 +34,23 @@ public enum ConsensusInput: Hashable, Sendable {
     case resume
 }
 
-/// What a member asks its driver to do, in order. `persist` of a message always precedes the
-/// `broadcast`/`send` of the same message: the driver must make it durable before sending.
+/// What a member must find again after a restart (`Replica(restoring:)`): its own messages, the
+/// prepared certificates it formed and its stable checkpoint (Castro & Liskov §4.3/§4.4 assume
+/// this state is on stable storage).
+public enum DurableRecord: Hashable, Codable, Sendable {
+    /// A message this member sent: its votes, proposals, checkpoints and view-changes.
+    case sent(ConsensusMessage)
+    /// A prepared certificate this member formed (it goes into its VIEW-CHANGE messages).
+    case prepared(PreparedCertificate)
+    /// A checkpoint became stable with this proof.
+    case stableCheckpoint(sequence: UInt64, proof: [SignedMessage])
+}
+
+/// What a member asks its driver to do, in order. `persist` always precedes the `broadcast`/`send`
+/// that depends on it: the driver must make the record durable before it sends anything after it.
 public enum ConsensusEffect: Hashable, Sendable {
-    /// Make this own message durable (write-ahead log) before it is sent.
-    case persist(ConsensusMessage)
+    /// Append this record to the member's write-ahead log (durably) before performing later effects.
+    case persist(DurableRecord)
     /// Sign and send to one member.
     case send(ConsensusMessage, to: ReplicaID)
     /// Sign and send to every member, this one included: the driver delivers its own copy back as

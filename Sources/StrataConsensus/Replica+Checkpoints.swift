@@ -48,6 +48,8 @@ extension Replica {
         guard sequence > lowWatermark else { return }
         lowWatermark = sequence
         stableProof = proof
+        out.append(.persist(.stableCheckpoint(sequence: sequence, proof: proof)))
+        restoredPrepares = restoredPrepares.filter { $0.key.sequence > sequence }
         log = log.filter { $0.key > sequence }
         prepareVotes.discard(throughSequence: sequence)
         commitVotes.discard(throughSequence: sequence)

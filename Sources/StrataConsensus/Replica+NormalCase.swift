@@ -65,6 +65,10 @@ extension Replica {
 
     /// Logs the pre-prepare of the current view and sends this member's PREPARE.
     mutating func acceptPrePrepare(_ m: PrePrepare, _ out: inout [ConsensusEffect]) {
+        if let voted = restoredPrepares[VoteSlot(view: m.view, sequence: m.sequence)], voted != m.proposal.digest {
+            counters.equivocation += 1
+            return
+        }
         log[m.sequence, default: LogEntry()].prePrepare = m
         let vote = Vote(view: m.view, sequence: m.sequence, digest: m.proposal.digest, replica: id)
         persistAndBroadcast(.prepare(vote), &out)
@@ -113,10 +117,12 @@ extension Replica {
         let slot = VoteSlot(view: view, sequence: sequence)
         guard let prepares = prepareVotes.certificate(slot, digest: prePrepare.proposal.digest, quorum: config.quorum)
         else { return }
-        entry.certificate = PreparedCertificate(view: view, sequence: sequence, proposal: prePrepare.proposal,
-                                                prepares: prepares)
+        let certificate = PreparedCertificate(view: view, sequence: sequence, proposal: prePrepare.proposal,
+                                              prepares: prepares)
+        entry.certificate = certificate
         entry.committedInView = view
         log[sequence] = entry
+        out.append(.persist(.prepared(certificate)))
         let vote = Vote(view: view, sequence: sequence, digest: prePrepare.proposal.digest, replica: id)
         persistAndBroadcast(.commit(vote), &out)
         checkCommitted(sequence, &out)

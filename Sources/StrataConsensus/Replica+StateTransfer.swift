@@ -68,6 +68,8 @@ extension Replica {
     /// for anything committed meanwhile.
     mutating func resume(_ out: inout [ConsensusEffect]) {
         if isChangingView {
+            // Own VIEW-CHANGE again: its earlier copies (and their loop-back) may be lost.
+            if let change = ownViewChange { out.append(.broadcast(.viewChange(change))) }
             schedule(.viewChange, after: viewChangeTimeout, &out)
         } else if !pending.isEmpty {
             schedule(.progress, after: config.requestTimeout, &out)

@@ -19,12 +19,14 @@ extension Replica {
         }
         prepareVotes.discard(viewsBelow: target)
         commitVotes.discard(viewsBelow: target)
+        restoredPrepares = restoredPrepares.filter { $0.key.view >= target }
         viewChanges = viewChanges.filter { $0.key >= target }
         viewChangeEnvelopes = viewChangeEnvelopes.filter { $0.key >= target }
         cancel(.progress, &out)
         let prepared = log.keys.sorted().compactMap { log[$0]?.certificate }.filter { $0.sequence > lowWatermark }
         let change = ViewChange(newView: target, stableSequence: lowWatermark, checkpointProof: stableProof,
                                 prepared: prepared, replica: id)
+        ownViewChange = change
         persistAndBroadcast(.viewChange(change), &out)
         // Checkpoints are never retransmitted otherwise; a lost one could leave the window full.
         for sequence in ownCheckpoints.keys.sorted() where sequence > lowWatermark {
@@ -165,7 +167,7 @@ extension Replica {
             sendFetch(&out)
             if pending.isEmpty {
                 schedule(.viewChange, after: viewChangeTimeout, &out)
-                if let change = viewChangeEnvelopes[view]?[id] { out.append(.broadcast(change.message)) }
+                if let change = ownViewChange { out.append(.broadcast(.viewChange(change))) }
             } else {
                 startViewChange(to: view + 1, &out)
             }

@@ -40,7 +40,12 @@ public struct Replica: Sendable {
     var viewChanges: [UInt64: [ReplicaID: ViewChange]] = [:]
     var viewChangeEnvelopes: [UInt64: [ReplicaID: SignedMessage]] = [:]
     var sentNewView: UInt64?
+    /// This member's VIEW-CHANGE for the view it is installing, repeated when that view is slow.
+    var ownViewChange: ViewChange?
     var lastNormalView: UInt64 = 0
+    /// This member's PREPARE digests per slot restored from its write-ahead log: after a restart it
+    /// must not prepare a different proposal for a slot it already voted on.
+    var restoredPrepares: [VoteSlot: Digest] = [:]
     /// Requests waiting to execute, in arrival order.
     public internal(set) var pending: [Proposal] = []
     var executedDigests: [Digest] = []
@@ -138,7 +143,7 @@ public struct Replica: Sendable {
 
     /// Persist, then broadcast: a member's vote is durable before anyone can count it.
     mutating func persistAndBroadcast(_ message: ConsensusMessage, _ out: inout [ConsensusEffect]) {
-        out.append(.persist(message))
+        out.append(.persist(.sent(message)))
         out.append(.broadcast(message))
     }
 

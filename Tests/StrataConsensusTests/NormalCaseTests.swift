@@ -23,7 +23,7 @@ struct NormalCaseTests {
             var durable = Set<ConsensusMessage>()
             var sent = 0
             for effect in effects {
-                if case .persist(let message) = effect { durable.insert(message) }
+                if case .persist(.sent(let message)) = effect { durable.insert(message) }
                 if case .broadcast(let message) = effect {
                     #expect(durable.contains(message), "\(message.kind) broadcast before persist")
                     sent += 1

@@ -19,7 +19,7 @@ struct SimulationTests {
     /// What the schedules of one run exercised, so a generator change cannot silently make the
     /// property tests vacuous.
     struct Coverage {
-        var schedules = 0, withByzantine = 0, withCrash = 0, withViewChange = 0, withStateTransfer = 0
+        var schedules = 0, withByzantine = 0, withCrash = 0, withRestart = 0, withViewChange = 0, withStateTransfer = 0
         var withStableCheckpoint = 0, worstLatency: UInt64 = 0, highestView: UInt64 = 0
         var dropped = DropCounters()
 
@@ -27,6 +27,7 @@ struct SimulationTests {
             schedules += 1
             if !outcome.plan.byzantine.isEmpty { withByzantine += 1 }
             if !outcome.plan.crashes.isEmpty { withCrash += 1 }
+            if outcome.restarts > 0 { withRestart += 1 }
             if outcome.viewsReached > 0 { withViewChange += 1 }
             if outcome.transferredEntries > 0 { withStateTransfer += 1 }
             if outcome.stableCheckpoints > 0 { withStableCheckpoint += 1 }
@@ -46,7 +47,7 @@ struct SimulationTests {
         }
 
         var summary: String {
-            "\(schedules) schedules: \(withByzantine) with Byzantine members, \(withCrash) with crashes, "
+            "\(schedules) schedules: \(withByzantine) with Byzantine members, \(withCrash) with crashes (\(withRestart) restarted from disk), "
                 + "\(withViewChange) with view changes (highest view \(highestView)), \(withStateTransfer) with state transfer, "
                 + "\(withStableCheckpoint) with stable checkpoints; worst commit latency after GST \(worstLatency) ticks "
                 + "(bound \(livenessBound)); dropped at correct members: \(dropped)"
@@ -72,23 +73,32 @@ struct SimulationTests {
         }
         print("simulation n=\(members) in \(elapsed): \(coverage.summary)")
         // The faults the schedules are meant to exercise did occur.
-        #expect(coverage.withByzantine > 0 && coverage.withCrash > 0 && coverage.withViewChange > 0)
+        #expect(coverage.withByzantine > 0 && coverage.withCrash > 0 && coverage.withRestart > 0 && coverage.withViewChange > 0)
         #expect(coverage.withStateTransfer > 0 && coverage.withStableCheckpoint > 0)
         #expect(coverage.dropped.badSignature > 0 && coverage.dropped.nonMember > 0 && coverage.dropped.oversize > 0)
         #expect(coverage.dropped.invalidProposal > 0 && coverage.dropped.duplicate > 0)
     }
 
+    /// The first quick-set seed whose schedule has a Byzantine member and a restart from disk.
+    static func firstSeedWithByzantineAndRestart(members: Int) -> UInt64 {
+        let index = (0..<quickSchedules).first { index in
+            let plan = SchedulePlan(seed: seed(members: members, index: index), members: members)
+            return !plan.byzantine.isEmpty && plan.crashes.contains { $0.restart }
+        } ?? 0
+        return seed(members: members, index: index)
+    }
+
     /// Replays one schedule: `STRATA_SIM_N=7 STRATA_SIM_SEED=1234 swift test --filter …/replay`.
-    /// Without the variables it replays a fixed schedule with a Byzantine member and crashes.
+    /// Without the variables it replays the first quick-set schedule with a Byzantine member and a restart.
     @Test("a seed replays the same schedule with the same outcome")
     func replay() {
         let environment = ProcessInfo.processInfo.environment
         let members = environment["STRATA_SIM_N"].flatMap(Int.init) ?? 4
-        let seed = environment["STRATA_SIM_SEED"].flatMap(UInt64.init) ?? Self.seed(members: 4, index: 7)
+        let seed = environment["STRATA_SIM_SEED"].flatMap(UInt64.init) ?? Self.firstSeedWithByzantineAndRestart(members: members)
         let plan = SchedulePlan(seed: seed, members: members)
         let first = runSchedule(plan)
         let second = runSchedule(plan)
-        print("replay \(plan)\n  violations: \(first.violations)\n  committed at every correct member: "
+        print("replay \(plan)\n  violations: \(first.violations)\n  " + first.finalStates.joined(separator: "\n  ") + "\n  committed at every correct member: "
               + "\(first.committedAtCorrect), messages delivered: \(first.deliveredMessages), views reached: \(first.viewsReached)")
         #expect(first.violations.isEmpty, "\(first.violations)")
         #expect(first.deliveredMessages == second.deliveredMessages)

@@ -6,7 +6,9 @@ enum SimulatedEvent: Sendable {
     case timer(node: Int, TimerID)
     case request(node: Int, Proposal)
     case crash(node: Int)
-    case recover(node: Int)
+    case recover(node: Int, restart: Bool)
+    /// The client resends requests not yet committed everywhere (from GST on, periodically).
+    case clientRetry
 }
 
 /// A binary min-heap of events by (time, insertion order): ties break by insertion, so a run is a

@@ -29,8 +29,10 @@ struct SchedulePlan: Sendable, CustomStringConvertible {
     let stableDelay: UInt64
     /// (time, request id) the client sends to every member.
     let requests: [(time: UInt64, id: UInt64)]
-    /// (member, crash time, recovery time) for correct members; all recover by GST.
-    let crashes: [(node: Int, down: UInt64, up: UInt64)]
+    /// (member, crash time, recovery time, restart from disk) for correct members; all recover by
+    /// GST. With `restart` the member loses its memory and is rebuilt from its write-ahead log and
+    /// ledger; without it the process was only paused (partitioned).
+    let crashes: [(node: Int, down: UInt64, up: UInt64, restart: Bool)]
 
     var faultTolerance: Int { (members - 1) / 3 }
 
@@ -69,11 +71,11 @@ struct SchedulePlan: Sendable, CustomStringConvertible {
             requests.append((time: random.tick(in: 0...(gst + 300)), id: id))
         }
         self.requests = requests
-        var crashes: [(node: Int, down: UInt64, up: UInt64)] = []
+        var crashes: [(node: Int, down: UInt64, up: UInt64, restart: Bool)] = []
         if gst > 0 {
             for node in order.dropFirst(byzantineCount).prefix(random.int(in: 0...f)) {
                 let down = random.tick(in: 0...gst)
-                crashes.append((node: node, down: down, up: random.tick(in: down...gst)))
+                crashes.append((node: node, down: down, up: random.tick(in: down...gst), restart: random.chance(perMille: 500)))
             }
         }
         self.crashes = crashes
@@ -83,6 +85,6 @@ struct SchedulePlan: Sendable, CustomStringConvertible {
         let traits = byzantine.keys.sorted().map { "r\($0):\(byzantine[$0]!.map(\.rawValue).sorted().joined(separator: "+"))" }
         return "seed=\(seed) n=\(members) byzantine=[\(traits.joined(separator: " "))] drop=\(dropPerMille)‰ "
             + "dup=\(duplicatePerMille)‰ maxDelay=\(maxDelay) gst=\(gst) requests=\(requests.count) "
-            + "crashes=\(crashes.map { "r\($0.node)@\($0.down)-\($0.up)" })"
+            + "crashes=\(crashes.map { "r\($0.node)@\($0.down)-\($0.up)\($0.restart ? "(restart)" : "")" })"
     }
 }

@@ -12,6 +12,9 @@ struct ScheduleOutcome: Sendable {
     var deliveredMessages = 0
     var transferredEntries = 0
     var stableCheckpoints = 0
+    var restarts = 0
+    /// Each member's final state, for diagnosing a failing seed.
+    var finalStates: [String] = []
 
     /// The command that replays this schedule.
     var replayCommand: String {
@@ -47,6 +50,14 @@ func runSchedule(_ plan: SchedulePlan) -> ScheduleOutcome {
     outcome.violations += simulator.driverViolations
     outcome.deliveredMessages = simulator.deliveredMessages
     outcome.transferredEntries = simulator.transferredEntries
+    outcome.restarts = simulator.nodes.map(\.restarts).reduce(0, +)
+    outcome.finalStates = simulator.nodes.indices.map { index in
+        let node = simulator.nodes[index]
+        let replica = node.replica
+        return "r\(index)\(node.isByzantine ? " (Byzantine)" : ""): view \(replica.view)\(replica.isChangingView ? " changing" : "") "
+            + "h=\(replica.lowWatermark) executed=\(replica.lastExecuted) ledger=\(node.ledger.count) "
+            + "pending=\(replica.pending.count) restarts=\(node.restarts) dropped: \(replica.counters)"
+    }
     outcome.stableCheckpoints = correct.map { Int(simulator.nodes[$0].replica.lowWatermark) }.max() ?? 0
 
     // Agreement: every pair of correct ledgers agrees on every sequence both hold.

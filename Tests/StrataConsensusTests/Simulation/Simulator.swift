@@ -10,8 +10,10 @@ struct Simulator {
         var replica: Replica
         var online = true
         var ledger: [CommittedEntry] = []
-        /// The write-ahead log: every message the driver made durable (checked before each send).
+        /// The write-ahead log, and the messages in it (checked before each send).
+        var records: [DurableRecord] = []
         var durable: Set<ConsensusMessage> = []
+        var restarts = 0
         let traits: Set<ByzantineTrait>
         var isByzantine: Bool { !traits.isEmpty }
     }
@@ -46,7 +48,7 @@ struct Simulator {
         }
         for crash in plan.crashes {
             queue.push(.crash(node: crash.node), at: crash.down)
-            queue.push(.recover(node: crash.node), at: crash.up)
+            queue.push(.recover(node: crash.node, restart: crash.restart), at: crash.up)
         }
     }
 
@@ -54,13 +56,9 @@ struct Simulator {
 
     /// Runs until `deadline`, or earlier once `done` holds (checked after each event).
     mutating func run(until deadline: UInt64, stopWhen done: (Simulator) -> Bool) {
-        var nextRetry = plan.gst
+        queue.push(.clientRetry, at: plan.gst)
         while let (time, event) = queue.pop(), time <= deadline {
             now = time
-            if now >= nextRetry {
-                retransmitRequests()
-                nextRetry = now + 4 * plan.config.requestTimeout
-            }
             handle(event)
             if done(self) { return }
         }
@@ -90,11 +88,31 @@ struct Simulator {
         case .request(let node, let proposal):
             guard nodes[node].online else { return }
             apply(.request(proposal), at: node)
+        case .clientRetry:
+            retransmitRequests()
+            queue.push(.clientRetry, at: now + 4 * plan.config.requestTimeout)
         case .crash(let node):
             nodes[node].online = false
-        case .recover(let node):
+        case .recover(let node, let restart):
             nodes[node].online = true
+            if restart { rebuildFromDisk(node) }
             apply(.resume, at: node)
+        }
+    }
+
+    /// A restarted process: a fresh core from the write-ahead log and the ledger, nothing else.
+    mutating func rebuildFromDisk(_ node: Int) {
+        let ledger = nodes[node].ledger
+        let executed = ledger.map(\.proposal).filter { !$0.isNull }.map(\.digest)
+        let head = LedgerHead(sequence: UInt64(ledger.count), stateDigest: executed.last ?? .null,
+                              recentDigests: Array(executed.suffix(plan.config.executedHistory)))
+        do {
+            nodes[node].replica = try Replica(id: ReplicaID(node), config: plan.config,
+                                              authenticator: OracleAuthenticator(oracle: oracle),
+                                              validator: SimulatedValidator(), restoring: nodes[node].records, ledger: head)
+            nodes[node].restarts += 1
+        } catch {
+            driverViolations.append("r\(node) could not restart: \(error)")
         }
     }
 
@@ -113,8 +131,9 @@ struct Simulator {
 
     mutating func perform(_ effect: ConsensusEffect, at node: Int) {
         switch effect {
-        case .persist(let message):
-            nodes[node].durable.insert(message)
+        case .persist(let record):
+            nodes[node].records.append(record)
+            if case .sent(let message) = record { nodes[node].durable.insert(message) }
         case .send(let message, let target):
             requireDurable(message, at: node)
             transmit(message, from: node, to: [target.rawValue])
