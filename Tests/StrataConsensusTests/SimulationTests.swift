@@ -13,6 +13,11 @@ struct SimulationTests {
         ProcessInfo.processInfo.environment["STRATA_SIM_SCHEDULES"].flatMap(Int.init) ?? quickSchedules
     }
 
+    /// First schedule index (`STRATA_SIM_FIRST`), to explore seeds beyond the usual ones.
+    static var firstSchedule: Int {
+        ProcessInfo.processInfo.environment["STRATA_SIM_FIRST"].flatMap(Int.init) ?? 0
+    }
+
     /// Seeds per group size are disjoint: n in the high bits, the schedule index in the low bits.
     static func seed(members: Int, index: Int) -> UInt64 { UInt64(members) << 32 | UInt64(index) }
 
@@ -59,7 +64,7 @@ struct SimulationTests {
         let clock = ContinuousClock()
         var coverage = Coverage()
         let elapsed = clock.measure {
-            for index in 0..<Self.schedulesPerSize {
+            for index in Self.firstSchedule..<(Self.firstSchedule + Self.schedulesPerSize) {
                 let outcome = runSchedule(SchedulePlan(seed: Self.seed(members: members, index: index), members: members))
                 if !outcome.violations.isEmpty {
                     Issue.record("""
