@@ -16,7 +16,7 @@ extension Replica {
               pending.count < config.maxPendingRequests
         else { counters.rejectedRequest += 1; return }
         pending.append(proposal)
-        if timers[.progress] == nil, !isChangingView { schedule(.progress, after: config.requestTimeout, &out) }
+        updateProgressTimer(&out)
         proposeQueued(&out)
     }
 
@@ -175,12 +175,26 @@ extension Replica {
         }
     }
 
-    /// After execution progress: restart the progress timer while requests are still pending
-    /// (§4.4), stop it when none are, and let the primary fill the window.
+    /// After execution progress: update the progress timer (§4.4) and let the primary fill the window.
     mutating func afterProgress(_ out: inout [ConsensusEffect]) {
         if fetchTarget <= lastExecuted { cancel(.fetch, &out) }
         guard !isChangingView else { return }
-        if pending.isEmpty { cancel(.progress, &out) } else { schedule(.progress, after: config.requestTimeout, &out) }
+        updateProgressTimer(&out)
         proposeQueued(&out)
+    }
+
+    /// The progress timer watches the oldest pending request (§4.4): it starts when a request
+    /// arrives and none is watched, stops when nothing is pending, and restarts only when the
+    /// watched request has executed and others still wait. Executing other requests does not
+    /// restart it, so a primary cannot censor one request by ordering the rest.
+    mutating func updateProgressTimer(_ out: inout [ConsensusEffect], restart: Bool = false) {
+        guard !isChangingView, let oldest = pending.first else {
+            timedRequest = nil
+            cancel(.progress, &out)
+            return
+        }
+        guard restart || timers[.progress] == nil || timedRequest != oldest.digest else { return }
+        timedRequest = oldest.digest
+        schedule(.progress, after: config.requestTimeout, &out)
     }
 }

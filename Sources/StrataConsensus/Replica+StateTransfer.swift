@@ -39,7 +39,10 @@ extension Replica {
             log.removeValue(forKey: entry.sequence)
             execute(entry, &out)
         }
-        guard lastExecuted > before else { counters.duplicate += 1; return }
+        guard lastExecuted > before else {
+            if !m.entries.isEmpty { counters.duplicate += 1 }
+            return
+        }
         // Entries below h were truncated from the log; anything above may now be executable.
         executeReady(&out)
         afterProgress(&out)
@@ -71,8 +74,8 @@ extension Replica {
             // Own VIEW-CHANGE again: its earlier copies (and their loop-back) may be lost.
             if let change = ownViewChange { out.append(.broadcast(.viewChange(change))) }
             schedule(.viewChange, after: viewChangeTimeout, &out)
-        } else if !pending.isEmpty {
-            schedule(.progress, after: config.requestTimeout, &out)
+        } else {
+            updateProgressTimer(&out, restart: true)
         }
         sendFetch(&out)
     }

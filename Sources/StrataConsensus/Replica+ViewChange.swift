@@ -23,6 +23,7 @@ extension Replica {
         viewChanges = viewChanges.filter { $0.key >= target }
         viewChangeEnvelopes = viewChangeEnvelopes.filter { $0.key >= target }
         cancel(.progress, &out)
+        timedRequest = nil
         let prepared = log.keys.sorted().compactMap { log[$0]?.certificate }.filter { $0.sequence > lowWatermark }
         let change = ViewChange(newView: target, stableSequence: lowWatermark, checkpointProof: stableProof,
                                 prepared: prepared, replica: id)
@@ -119,7 +120,7 @@ extension Replica {
             acceptPrePrepare(prePrepare, &out)
         }
         nextSequence = max(plan.maxSequence, lowWatermark, lastExecuted) + 1
-        if pending.isEmpty { cancel(.progress, &out) } else { schedule(.progress, after: config.requestTimeout, &out) }
+        updateProgressTimer(&out, restart: true)
         proposeQueued(&out)
     }
 

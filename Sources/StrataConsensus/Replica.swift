@@ -50,6 +50,8 @@ public struct Replica: Sendable {
     public internal(set) var pending: [Proposal] = []
     var executedDigests: [Digest] = []
     var executedSet: Set<Digest> = []
+    /// The pending request the progress timer is watching.
+    var timedRequest: Digest?
     /// Live timer epoch per kind.
     var timers: [TimerKind: UInt64] = [:]
     var timerEpoch: UInt64 = 0

@@ -147,4 +147,45 @@ struct BadInputTests {
             #expect(error.description.contains("r5"))
         }
     }
+
+    @Test("view-changes are held one per member per view and at most maxViewLead views ahead")
+    func viewChangeBounds() throws {
+        var group = try LockstepGroup(members: 4)
+        let oracle = group.oracle
+        func change(_ view: UInt64, from replica: Int) -> SignedMessage {
+            oracle.sign(.viewChange(ViewChange(newView: view, stableSequence: 0, checkpointProof: [], prepared: [],
+                                               replica: ReplicaID(replica))), by: replica)
+        }
+        _ = group.replicas[1].apply(.receive(change(2, from: 3)))
+        _ = group.replicas[1].apply(.receive(change(2, from: 3)))
+        _ = group.replicas[1].apply(.receive(change(99, from: 3)))
+        let counters = group.replicas[1].counters
+        #expect(counters.duplicate == 1)
+        #expect(counters.futureView == 1)
+        #expect(group.replicas[1].view == 0)  // one member asking is not f+1
+    }
+
+    @Test("a view-change carrying more prepared certificates than the window is dropped as oversize")
+    func oversizeViewChange() throws {
+        var group = try LockstepGroup(members: 4)  // L = 4
+        let proposal = SimulatedRequests.proposal(id: 1)
+        let certificates = (1...5).map { PreparedCertificate(view: 0, sequence: UInt64($0), proposal: proposal, prepares: []) }
+        let change = ViewChange(newView: 1, stableSequence: 0, checkpointProof: [], prepared: certificates, replica: ReplicaID(2))
+        _ = group.replicas[1].apply(.receive(group.oracle.sign(.viewChange(change), by: 2)))
+        #expect(group.replicas[1].counters.oversize == 1)
+    }
+
+    @Test("a view-change whose prepared certificate lacks 2f+1 authentic prepares is refused")
+    func unprovenCertificate() throws {
+        var group = try LockstepGroup(members: 4)
+        let proposal = SimulatedRequests.proposal(id: 1)
+        // r2 claims a prepared certificate with prepares it signed itself in others' names.
+        let prepares = (0..<3).map { voter in
+            group.oracle.sign(.prepare(Vote(view: 0, sequence: 1, digest: proposal.digest, replica: ReplicaID(voter))), by: 2)
+        }
+        let certificate = PreparedCertificate(view: 0, sequence: 1, proposal: proposal, prepares: prepares)
+        let change = ViewChange(newView: 1, stableSequence: 0, checkpointProof: [], prepared: [certificate], replica: ReplicaID(2))
+        _ = group.replicas[1].apply(.receive(group.oracle.sign(.viewChange(change), by: 2)))
+        #expect(group.replicas[1].counters.badCertificate == 1)
+    }
 }

@@ -99,3 +99,21 @@ struct ViewChangeTests {
         #expect(group.replicas[2].isChangingView)
     }
 }
+
+struct CensorshipTests {
+    @Test("a primary that orders other requests but never one of them is still replaced (the timer watches the oldest)")
+    func censoredRequest() throws {
+        var group = try LockstepGroup(members: 4)
+        let censored = SimulatedRequests.proposal(id: 100)
+        group.request(censored, to: [1, 2, 3])  // the primary r0 ignores it
+        for id in 1...3 { group.request(SimulatedRequests.proposal(id: UInt64(id))) }
+        #expect(group.ledgers[1].count == 3)
+        // Three executions did not restart the backups' progress timer: it was armed once, for the censored request.
+        #expect(group.timers[1].filter { $0.kind == .progress }.count == 1)
+        group.fire(.progress, at: [1, 2, 3])
+        for node in 0..<4 {
+            #expect(group.replicas[node].view == 1)
+            #expect(group.digests(at: node).last == censored.digest)
+        }
+    }
+}
