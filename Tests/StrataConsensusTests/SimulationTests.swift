@@ -82,6 +82,8 @@ struct SimulationTests {
         #expect(coverage.withStateTransfer > 0 && coverage.withStableCheckpoint > 0)
         #expect(coverage.dropped.badSignature > 0 && coverage.dropped.nonMember > 0 && coverage.dropped.oversize > 0)
         #expect(coverage.dropped.invalidProposal > 0 && coverage.dropped.duplicate > 0)
+        #expect(coverage.dropped.badCertificate > 0 && coverage.dropped.equivocation > 0)
+        #expect(coverage.dropped.oldView > 0 && coverage.dropped.outsideWindow > 0)
     }
 
     /// The first quick-set seed whose schedule has a Byzantine member and a restart from disk.
@@ -107,7 +109,9 @@ struct SimulationTests {
               + "\(first.committedAtCorrect), messages delivered: \(first.deliveredMessages), views reached: \(first.viewsReached)")
         #expect(first.violations.isEmpty, "\(first.violations)")
         #expect(first.deliveredMessages == second.deliveredMessages)
-        #expect(first.committedAtCorrect == second.committedAtCorrect)
+        #expect(first.ledgers == second.ledgers)
+        #expect(first.finalStates == second.finalStates)
         #expect(first.dropped == second.dropped)
+        #expect(first.ledgers.contains { !$0.isEmpty })
     }
 }

@@ -33,7 +33,23 @@ extension Simulator {
             }
         case .checkpoint, .viewChange:
             if traits.contains(.withholdVotes), random.chance(perMille: 500) { out = [] }
-        case .newView, .fetch, .entries:
+        case .newView(let m):
+            if traits.contains(.equivocate), target % 2 == 1, !m.prePrepares.isEmpty {
+                // A NEW-VIEW whose O does not follow from its view-changes.
+                let forged = m.prePrepares.map { prePrepare in
+                    PrePrepare(view: prePrepare.view, sequence: prePrepare.sequence,
+                               proposal: SimulatedRequests.proposal(id: 3_000_000 + prePrepare.sequence), replica: me)
+                }
+                out = [.newView(NewView(view: m.view, viewChanges: m.viewChanges, prePrepares: forged, replica: me))]
+            }
+        case .entries(let m):
+            if traits.contains(.forgeSignatures), let first = m.entries.first {
+                // State transfer with a substituted proposal under the real certificate.
+                let substitute = SimulatedRequests.proposal(id: 4_000_000 + first.sequence)
+                let lie = CommittedEntry(view: first.view, sequence: first.sequence, proposal: substitute, commits: first.commits)
+                out = [.entries(EntriesReply(entries: [lie] + m.entries.dropFirst(), replica: me))]
+            }
+        case .fetch:
             break
         }
         return out.map { oracle.sign($0, by: node) } + forged
