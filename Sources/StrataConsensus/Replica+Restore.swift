@@ -55,7 +55,10 @@ extension Replica {
             case .sent(.viewChange(let m)):
                 note(m.newView, installed: false)
                 if m.newView >= (ownViewChange?.newView ?? 0) { ownViewChange = m }
-            case .sent(.newView(let m)): note(m.view, installed: false)
+            case .sent(.newView(let m)):
+                note(m.view, installed: false)
+                ownPrePrepares[m.view] = max(ownPrePrepares[m.view] ?? 0, m.prePrepares.last?.sequence ?? 0)
+                if m.view >= (ownNewView?.view ?? 0) { ownNewView = m }
             case .sent: break
             case .prepared(let certificate):
                 if let held = log[certificate.sequence]?.certificate, held.view >= certificate.view { break }
@@ -73,8 +76,12 @@ extension Replica {
         log = log.filter { $0.key > lowWatermark }
         ownCheckpoints = ownCheckpoints.filter { $0.key > lowWatermark }
         restoredPrepares = restoredPrepares.filter { $0.key.view == view && $0.key.sequence > lowWatermark }
-        nextSequence = max((ownPrePrepares[view] ?? 0) + 1, lowWatermark + 1, lastExecuted + 1)
+        // The primary continues after every sequence number it used in this view (its pre-prepares,
+        // its NEW-VIEW's O, its prepares), so it never assigns one twice.
+        let highestPrepared = restoredPrepares.keys.map(\.sequence).max() ?? 0
+        nextSequence = max((ownPrePrepares[view] ?? 0) + 1, highestPrepared + 1, lowWatermark + 1, lastExecuted + 1)
         if lastExecuted < lowWatermark { fetchTarget = lowWatermark }
         if ownViewChange?.newView != view { ownViewChange = nil }
+        if ownNewView?.view != view || !isChangingView { ownNewView = nil } else { sentNewView = view }
     }
 }

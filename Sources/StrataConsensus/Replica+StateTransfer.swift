@@ -73,6 +73,9 @@ extension Replica {
         if isChangingView {
             // Own VIEW-CHANGE again: its earlier copies (and their loop-back) may be lost.
             if let change = ownViewChange { out.append(.broadcast(.viewChange(change))) }
+            // A primary that restarted between sending NEW-VIEW and installing it sends it again;
+            // its own copy installs the view here too.
+            if let newView = ownNewView { out.append(.broadcast(.newView(newView))) }
             schedule(.viewChange, after: viewChangeTimeout, &out)
         } else {
             updateProgressTimer(&out, restart: true)

@@ -107,6 +107,7 @@ extension Replica {
         view = newView
         isChangingView = false
         lastNormalView = newView
+        ownNewView = nil
         cancel(.viewChange, &out)
         viewChanges = viewChanges.filter { $0.key > newView }
         viewChangeEnvelopes = viewChangeEnvelopes.filter { $0.key > newView }

@@ -42,6 +42,8 @@ public struct Replica: Sendable {
     var sentNewView: UInt64?
     /// This member's VIEW-CHANGE for the view it is installing, repeated when that view is slow.
     var ownViewChange: ViewChange?
+    /// A NEW-VIEW this primary sent but had not installed when it restarted; repeated on resume.
+    var ownNewView: NewView?
     var lastNormalView: UInt64 = 0
     /// This member's PREPARE digests per slot restored from its write-ahead log: after a restart it
     /// must not prepare a different proposal for a slot it already voted on.

@@ -68,4 +68,34 @@ struct RestoreTests {
         #expect(effects.contains { if case .broadcast(.viewChange(let change)) = $0 { return change.newView == 1 } else { return false } })
         #expect(effects.contains { if case .scheduleTimer(let timer, _) = $0 { return timer.kind == .viewChange } else { return false } })
     }
+
+    @Test("a new primary restarted between sending NEW-VIEW and installing it sends it again and installs the view")
+    func restartAfterNewView() throws {
+        var group = try LockstepGroup(members: 4)
+        // Proposal 1 prepares everywhere in view 0 but its commits are lost; then r0 goes silent.
+        group.allows = { _, _, message in if case .commit = message { return false } else { return true } }
+        group.request(SimulatedRequests.proposal(id: 1))
+        group.allows = { from, _, _ in from != 0 }
+        group.fire(.progress, at: [1, 2, 3])
+        // r1's write-ahead log up to the NEW-VIEW it persisted: the crash came before its own copy arrived.
+        let all = records(of: group.effectsSeen[1])
+        let cut = try #require(all.firstIndex { if case .sent(.newView) = $0 { return true } else { return false } })
+        var restarted = try Replica(id: ReplicaID(1), config: group.replicas[1].config,
+                                    authenticator: OracleAuthenticator(oracle: group.oracle), validator: SimulatedValidator(),
+                                    restoring: Array(all[...cut]), ledger: .genesis)
+        #expect(restarted.isChangingView && restarted.view == 1)
+        let resumed = restarted.apply(.resume)
+        let newView = try #require(resumed.compactMap { effect -> ConsensusMessage? in
+            if case .broadcast(let message) = effect, case .newView = message { return message }
+            return nil
+        }.first)
+        let installed = restarted.apply(.receive(group.oracle.sign(newView, by: 1)))
+        #expect(!restarted.isChangingView && restarted.view == 1)
+        // It re-prepares the entry O carried over from view 0 at its sequence number.
+        #expect(installed.contains(.broadcast(.prepare(Vote(view: 1, sequence: 1, digest: SimulatedRequests.proposal(id: 1).digest,
+                                                            replica: ReplicaID(1))))))
+        // And it numbers new proposals after O.
+        let next = restarted.apply(.request(SimulatedRequests.proposal(id: 2)))
+        #expect(next.contains { if case .broadcast(.prePrepare(let p)) = $0 { return p.sequence == 2 } else { return false } })
+    }
 }
