@@ -3,14 +3,16 @@ import StrataConsensus
 /// Misbehaviour a Byzantine member can show in a schedule (any combination).
 enum ByzantineTrait: String, CaseIterable, Hashable, Sendable {
     /// As primary, sends different (valid-looking) proposals for one sequence to different members,
-    /// and NEW-VIEWs whose pre-prepares do not follow from their view-changes.
+    /// and NEW-VIEWs whose pre-prepares do not follow from their view-changes; as any member,
+    /// splits its prepares and commits the same way (Byzantine members collude on the split).
     case equivocate
     /// As primary, proposes payloads the application rejects.
     case invalidProposals
     /// Drops its own prepares, commits, checkpoints and view-changes at random.
     case withholdVotes
     /// Sends votes claiming to be other members, votes with garbage signatures, messages from a
-    /// non-member id, oversize proposals, and state-transfer replies with a substituted proposal.
+    /// non-member id, oversize proposals, state-transfer replies with a substituted proposal, and
+    /// view-changes carrying a prepared certificate it forged.
     case forgeSignatures
     /// Sends votes for the wrong view and random digests.
     case wrongView

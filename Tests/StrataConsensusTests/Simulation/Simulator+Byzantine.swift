@@ -20,6 +20,13 @@ extension Simulator {
                 out = [.prePrepare(PrePrepare(view: m.view, sequence: m.sequence, proposal: other, replica: me))]
             }
         case .prepare(let m), .commit(let m):
+            if traits.contains(.equivocate), target % 2 == 1 {
+                // Colluding double votes: odd members get votes for the proposal an equivocating
+                // primary sends them, even members for the genuine one.
+                let other = SimulatedRequests.proposal(id: 2_000_000 + m.view * 1000 + m.sequence).digest
+                let vote = Vote(view: m.view, sequence: m.sequence, digest: other, replica: me)
+                out = [isPrepare(message) ? .prepare(vote) : .commit(vote)]
+            }
             if traits.contains(.withholdVotes), random.chance(perMille: 500) { out = [] }
             if traits.contains(.wrongView), random.chance(perMille: 400) {
                 let view = random.chance(perMille: 500) ? m.view + UInt64(random.int(in: 1...3)) : m.view &- 1
@@ -31,7 +38,22 @@ extension Simulator {
             if traits.contains(.forgeSignatures), random.chance(perMille: 300) {
                 forged += forgeries(of: m, prepare: isPrepare(message), from: node, to: target)
             }
-        case .checkpoint, .viewChange:
+        case .viewChange(let m):
+            if traits.contains(.withholdVotes), random.chance(perMille: 500) { out = [] }
+            if traits.contains(.forgeSignatures), target % 2 == 1 {
+                // A prepared certificate made up of prepares it signed in other members' names.
+                let proposal = SimulatedRequests.proposal(id: 5_000_000 + m.newView)
+                let prepares = (0..<plan.config.quorum).map { voter in
+                    oracle.sign(.prepare(Vote(view: m.newView &- 1, sequence: m.stableSequence + 1, digest: proposal.digest,
+                                              replica: ReplicaID(voter))), by: node)
+                }
+                let fake = PreparedCertificate(view: m.newView &- 1, sequence: m.stableSequence + 1, proposal: proposal,
+                                               prepares: prepares)
+                let rest = m.prepared.filter { $0.sequence != m.stableSequence + 1 }
+                out = [.viewChange(ViewChange(newView: m.newView, stableSequence: m.stableSequence,
+                                              checkpointProof: m.checkpointProof, prepared: [fake] + rest, replica: me))]
+            }
+        case .checkpoint:
             if traits.contains(.withholdVotes), random.chance(perMille: 500) { out = [] }
         case .newView(let m):
             if traits.contains(.equivocate), target % 2 == 1, !m.prePrepares.isEmpty {
