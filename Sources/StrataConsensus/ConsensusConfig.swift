@@ -15,7 +15,8 @@ public struct ConsensusConfig: Sendable, Hashable {
     /// Largest digest and signature accepted, in bytes.
     public var maxDigestBytes: Int
     public var maxSignatureBytes: Int
-    /// How many views ahead of its own a member accepts votes, view-changes and new-views for.
+    /// How many views ahead of its own a member accepts PREPARE and COMMIT votes for (they may
+    /// arrive before the NEW-VIEW that installs their view).
     public var maxViewLead: UInt64
     /// Most committed entries a state-transfer reply may carry (and a driver should send).
     public var maxEntriesPerFetch: Int

@@ -8,7 +8,7 @@ public struct DropCounters: Hashable, Sendable, CustomStringConvertible {
     public var oversize = 0
     /// For a view older than the member's current view.
     public var oldView = 0
-    /// For a view more than `maxViewLead` ahead, or a pre-prepare before its NEW-VIEW arrived.
+    /// A vote more than `maxViewLead` views ahead, or a pre-prepare before its NEW-VIEW arrived.
     public var futureView = 0
     /// Sequence number outside the watermarks (h, h + L].
     public var outsideWindow = 0

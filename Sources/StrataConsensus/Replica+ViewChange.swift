@@ -20,8 +20,6 @@ extension Replica {
         prepareVotes.discard(viewsBelow: target)
         commitVotes.discard(viewsBelow: target)
         restoredPrepares = restoredPrepares.filter { $0.key.view >= target }
-        viewChanges = viewChanges.filter { $0.key >= target }
-        viewChangeEnvelopes = viewChangeEnvelopes.filter { $0.key >= target }
         cancel(.progress, &out)
         timedRequest = nil
         let prepared = log.keys.sorted().compactMap { log[$0]?.certificate }.filter { $0.sequence > lowWatermark }
@@ -37,40 +35,42 @@ extension Replica {
     }
 
     /// A VIEW-CHANGE for a view above the current one (or the one being installed) is checked and
-    /// kept, one per member per view. f+1 members asking for higher views pull this member along to
-    /// the smallest of them (§4.5.2); the new primary with 2f+1 sends NEW-VIEW (§4.4).
+    /// kept as its sender's latest (one per member, any distance ahead: a member that fell many
+    /// views behind must still see where the others are). f+1 members asking for higher views pull
+    /// this member along (§4.5.2); the new primary with 2f+1 for its view sends NEW-VIEW (§4.4).
     mutating func onViewChange(_ m: ViewChange, _ signed: SignedMessage, _ out: inout [ConsensusEffect]) {
         guard m.newView > view || (m.newView == view && isChangingView) else { counters.oldView += 1; return }
-        guard m.newView <= view + config.maxViewLead else { counters.futureView += 1; return }
-        guard viewChanges[m.newView]?[m.replica] == nil else { counters.duplicate += 1; return }
+        if let held = viewChanges[m.replica], held.change.newView >= m.newView { counters.duplicate += 1; return }
         guard isValidViewChange(m) else { counters.badCertificate += 1; return }
-        viewChanges[m.newView, default: [:]][m.replica] = m
-        viewChangeEnvelopes[m.newView, default: [:]][m.replica] = signed
-
-        var lowestAhead: [ReplicaID: UInt64] = [:]
-        for (target, changes) in viewChanges where target > view {
-            for replica in changes.keys { lowestAhead[replica] = min(lowestAhead[replica] ?? target, target) }
-        }
-        if lowestAhead.count >= config.weakQuorum, let smallest = lowestAhead.values.min() {
-            startViewChange(to: smallest, &out)
-        }
+        viewChanges[m.replica] = HeldViewChange(change: m, envelope: signed)
+        joinHigherView(&out)
         maybeSendNewView(&out)
     }
+
+    /// §4.5.2: with VIEW-CHANGEs from f+1 other members for views above this member's, at least one
+    /// comes from a correct member, so this member moves to the (f+1)-th highest of those views —
+    /// as far as a correct member has gone, and never further.
+    mutating func joinHigherView(_ out: inout [ConsensusEffect]) {
+        let ahead = viewChanges.values.filter { $0.change.replica != id && $0.change.newView > view }
+            .map(\.change.newView).sorted(by: >)
+        guard ahead.count >= config.weakQuorum else { return }
+        startViewChange(to: ahead[config.weakQuorum - 1], &out)
+    }
+
+    /// How many members (this one included) have asked for this view or a later one.
+    var membersAtOrBeyondView: Int { viewChanges.values.filter { $0.change.newView >= view }.count }
 
     /// The new primary, once it holds 2f+1 VIEW-CHANGEs for its view, multicasts NEW-VIEW with
     /// the pre-prepares it derives from them (§4.4).
     mutating func maybeSendNewView(_ out: inout [ConsensusEffect]) {
-        guard isChangingView, isPrimary, sentNewView != view,
-              let envelopes = viewChangeEnvelopes[view], envelopes.count >= config.quorum else { return }
-        let chosen = envelopes.keys.sorted().prefix(config.quorum).compactMap { envelopes[$0] }
-        let changes = chosen.compactMap { envelope -> ViewChange? in
-            if case .viewChange(let change) = envelope.message { return change }
-            return nil
-        }
-        let plan = NewViewPlan(view: view, changes: changes, primary: id)
+        guard isChangingView, isPrimary, sentNewView != view else { return }
+        let forView = viewChanges.filter { $0.value.change.newView == view }.sorted { $0.key < $1.key }
+        guard forView.count >= config.quorum else { return }
+        let chosen = forView.prefix(config.quorum).map(\.value)
+        let plan = NewViewPlan(view: view, changes: chosen.map(\.change), primary: id)
         sentNewView = view
-        persistAndBroadcast(.newView(NewView(view: view, viewChanges: chosen, prePrepares: plan.prePrepares,
-                                             replica: id)), &out)
+        persistAndBroadcast(.newView(NewView(view: view, viewChanges: chosen.map(\.envelope),
+                                             prePrepares: plan.prePrepares, replica: id)), &out)
     }
 
     /// NEW-VIEW from the primary of its view: every VIEW-CHANGE inside is re-checked and the
@@ -109,8 +109,7 @@ extension Replica {
         lastNormalView = newView
         ownNewView = nil
         cancel(.viewChange, &out)
-        viewChanges = viewChanges.filter { $0.key > newView }
-        viewChangeEnvelopes = viewChangeEnvelopes.filter { $0.key > newView }
+        viewChanges = viewChanges.filter { $0.value.change.newView > newView }
         prepareVotes.discard(viewsBelow: newView)
         commitVotes.discard(viewsBelow: newView)
         for sequence in log.keys { log[sequence]?.prePrepare = nil }
@@ -154,8 +153,10 @@ extension Replica {
 
     /// Progress timeout (§4.4): a pending request did not execute in time, so the primary is
     /// suspected; the member also asks a peer for entries in case it is the one that fell behind.
-    /// View-change timeout (§4.5.2): no NEW-VIEW in time, so the next view is tried with a doubled
-    /// timeout — unless nothing is pending, in which case the member just repeats its view-change.
+    /// View-change timeout (§4.5.2): the next view is tried, with a doubled timeout, only if 2f+1
+    /// members (this one included) have asked for this view or a later one — the paper starts this
+    /// timer only once 2f+1 VIEW-CHANGEs are in. Otherwise the member repeats its VIEW-CHANGE and
+    /// waits: a member alone cannot run ahead through views the others never reach.
     mutating func timeout(_ timer: TimerID, _ out: inout [ConsensusEffect]) {
         guard timers[timer.kind] == timer.epoch else { return }
         timers[timer.kind] = nil
@@ -167,11 +168,11 @@ extension Replica {
         case .viewChange:
             guard isChangingView else { return }
             sendFetch(&out)
-            if pending.isEmpty {
-                schedule(.viewChange, after: viewChangeTimeout, &out)
-                if let change = ownViewChange { out.append(.broadcast(.viewChange(change))) }
-            } else {
+            if membersAtOrBeyondView >= config.quorum {
                 startViewChange(to: view + 1, &out)
+            } else {
+                if let change = ownViewChange { out.append(.broadcast(.viewChange(change))) }
+                schedule(.viewChange, after: viewChangeTimeout, &out)
             }
         case .fetch:
             if fetchTarget > lastExecuted { sendFetch(&out) }

@@ -36,9 +36,8 @@ public struct Replica: Sendable {
     var checkpointVotes = VoteKeeper()
     /// Latest signed checkpoint above h + L heard from each member: evidence of falling behind.
     var farCheckpoints: [ReplicaID: SignedMessage] = [:]
-    /// Valid VIEW-CHANGE messages per target view, one per member.
-    var viewChanges: [UInt64: [ReplicaID: ViewChange]] = [:]
-    var viewChangeEnvelopes: [UInt64: [ReplicaID: SignedMessage]] = [:]
+    /// The latest valid VIEW-CHANGE from each member (so at most n are held, whatever the views).
+    var viewChanges: [ReplicaID: HeldViewChange] = [:]
     var sentNewView: UInt64?
     /// This member's VIEW-CHANGE for the view it is installing, repeated when that view is slow.
     var ownViewChange: ViewChange?
@@ -162,6 +161,12 @@ public struct Replica: Sendable {
         guard let live = timers.removeValue(forKey: kind) else { return }
         out.append(.cancelTimer(TimerID(kind: kind, epoch: live)))
     }
+}
+
+/// A checked VIEW-CHANGE with the envelope it came in (a NEW-VIEW carries the envelopes).
+struct HeldViewChange: Sendable {
+    let change: ViewChange
+    let envelope: SignedMessage
 }
 
 /// What a member knows about one sequence number in (h, h + L].
