@@ -36,7 +36,9 @@ extension Replica {
             if entry.sequence <= lastExecuted { continue }
             guard entry.sequence == lastExecuted + 1 else { break }
             guard isValidCommitCertificate(entry) else { counters.badCertificate += 1; break }
-            log.removeValue(forKey: entry.sequence)
+            // Keep the log entry: its prepared certificate (if this member prepared it) must still go
+            // into VIEW-CHANGEs until a stable checkpoint covers it (§4.4 safety argument).
+            if log[entry.sequence] != nil { log[entry.sequence]?.committed = entry }
             execute(entry, &out)
         }
         guard lastExecuted > before else {

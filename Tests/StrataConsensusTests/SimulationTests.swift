@@ -95,7 +95,8 @@ struct SimulationTests {
         return seed(members: members, index: index)
     }
 
-    /// Replays one schedule: `STRATA_SIM_N=7 STRATA_SIM_SEED=1234 swift test --filter …/replay`.
+    /// Replays one schedule: `STRATA_SIM_N=7 STRATA_SIM_SEED=1234 swift test --filter …/replay`;
+    /// with `STRATA_SIM_TRACE=1` it first prints the schedule's view changes, commits and transfers.
     /// Without the variables it replays the first quick-set schedule with a Byzantine member and a restart.
     @Test("a seed replays the same schedule with the same outcome")
     func replay() {
@@ -103,6 +104,7 @@ struct SimulationTests {
         let members = environment["STRATA_SIM_N"].flatMap(Int.init) ?? 4
         let seed = environment["STRATA_SIM_SEED"].flatMap(UInt64.init) ?? Self.firstSeedWithByzantineAndRestart(members: members)
         let plan = SchedulePlan(seed: seed, members: members)
+        if environment["STRATA_SIM_TRACE"] != nil { traceSchedule(plan) }
         let first = runSchedule(plan)
         let second = runSchedule(plan)
         print("replay \(plan)\n  violations: \(first.violations)\n  " + first.finalStates.joined(separator: "\n  ") + "\n  committed at every correct member: "

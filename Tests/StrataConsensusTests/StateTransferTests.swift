@@ -33,3 +33,33 @@ struct StateTransferTests {
         #expect(group.replicas[3].counters.badCertificate == 1)
     }
 }
+
+struct StateTransferSafetyTests {
+    @Test("a member that prepared an entry and then executed it by state transfer still reports its prepared certificate in a view-change")
+    func certificateSurvivesTransfer() throws {
+        var group = try LockstepGroup(members: 4)
+        // r3 prepares proposal 1 but never sees the commits, so it does not commit it itself.
+        group.allows = { _, to, message in
+            if case .commit = message, to == 3 { return false }
+            return true
+        }
+        let proposal = SimulatedRequests.proposal(id: 1)
+        group.request(proposal)
+        #expect(group.ledgers[3].isEmpty)
+        group.allows = { _, _, _ in true }
+        group.input(.resume, at: 3)  // fetches: executes 1 from a peer's ledger
+        group.settle()
+        #expect(group.digests(at: 3) == [proposal.digest])
+        group.input(.request(SimulatedRequests.proposal(id: 2)), at: 3)
+        group.queue.removeAll()
+        group.fire(.progress, at: [3])
+        let change = group.effectsSeen[3].compactMap { effect -> ViewChange? in
+            if case .broadcast(.viewChange(let change)) = effect { return change }
+            return nil
+        }.first
+        // Sequence 1 is above the stable checkpoint (none yet), so its certificate must be there:
+        // without it a new view could fill sequence 1 with the null request (found by the simulator).
+        #expect(change?.prepared.map(\.sequence) == [1])
+        #expect(change?.prepared.first?.proposal == proposal)
+    }
+}

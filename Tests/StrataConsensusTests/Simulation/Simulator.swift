@@ -29,6 +29,8 @@ struct Simulator {
     var deliveredMessages = 0
     /// Entries members executed from state-transfer replies rather than from their own log.
     var transferredEntries = 0
+    /// Sees every input and its effects (for diagnosing a seed).
+    var observer: ((UInt64, Int, ConsensusInput, [ConsensusEffect]) -> Void)?
 
     init(plan: SchedulePlan) throws {
         self.plan = plan
@@ -118,6 +120,7 @@ struct Simulator {
 
     mutating func apply(_ input: ConsensusInput, at node: Int) {
         let effects = nodes[node].replica.apply(input)
+        observer?(now, node, input, effects)
         if case .receive(let signed) = input, case .entries = signed.message {
             transferredEntries += effects.reduce(0) { count, effect in
                 if case .commit = effect { return count + 1 }
