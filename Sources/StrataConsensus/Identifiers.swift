@@ -28,6 +28,16 @@ public struct Digest: Hashable, Comparable, Codable, Sendable, CustomStringConve
     public var description: String {
         bytes.isEmpty ? "null" : bytes.prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
+
+    /// Encoded as lowercase hex (the empty string for the null digest).
+    public init(from decoder: any Decoder) throws {
+        bytes = try ByteText.hex(try decoder.singleValueContainer().decode(String.self), codingPath: decoder.codingPath)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(ByteText.hex(bytes))
+    }
 }
 
 /// What the group agrees on at one sequence number: opaque payload bytes plus their digest.
@@ -46,6 +56,21 @@ public struct Proposal: Hashable, Codable, Sendable {
     public static let null = Proposal(payload: [], digest: .null)
 
     public var isNull: Bool { digest == .null }
+
+    private enum CodingKeys: String, CodingKey { case payload, digest }
+
+    /// The payload travels as base64 (a block can be large; a JSON number array would be ~4x bigger).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        payload = try ByteText.base64(try container.decode(String.self, forKey: .payload), codingPath: container.codingPath)
+        digest = try container.decode(Digest.self, forKey: .digest)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ByteText.base64(payload), forKey: .payload)
+        try container.encode(digest, forKey: .digest)
+    }
 }
 
 extension String {

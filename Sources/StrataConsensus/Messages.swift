@@ -189,4 +189,19 @@ public struct SignedMessage: Hashable, Codable, Sendable {
         self.message = message
         self.signature = signature
     }
+
+    private enum CodingKeys: String, CodingKey { case message, signature }
+
+    /// The signature travels as lowercase hex.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        message = try container.decode(ConsensusMessage.self, forKey: .message)
+        signature = try ByteText.hex(try container.decode(String.self, forKey: .signature), codingPath: container.codingPath)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(message, forKey: .message)
+        try container.encode(ByteText.hex(signature), forKey: .signature)
+    }
 }

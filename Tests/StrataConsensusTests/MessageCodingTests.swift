@@ -41,3 +41,31 @@ struct MessageCodingTests {
         #expect(try JSONDecoder().decode([DurableRecord].self, from: JSONEncoder().encode(records)) == records)
     }
 }
+
+/// Bytes travel as text: hex digests and signatures, base64 payloads; bad text is refused.
+struct ByteTextCodingTests {
+    @Test("payloads are base64, digests and signatures hex, and every length round-trips")
+    func forms() throws {
+        for length in 0..<7 {
+            let payload = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 97 + 3) }
+            let signed = SignedMessage(message: .prePrepare(PrePrepare(view: 1, sequence: 2,
+                                                                       proposal: Proposal(payload: payload, digest: Digest([0xab, 0x01])),
+                                                                       replica: ReplicaID(0))),
+                                       signature: [0xde, 0xad])
+            let data = try JSONEncoder().encode(signed)
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(text.contains("\"signature\":\"dead\"") && text.contains("\"digest\":\"ab01\""))
+            #expect(try JSONDecoder().decode(SignedMessage.self, from: data) == signed)
+        }
+        let three = try JSONEncoder().encode(Proposal(payload: Array("Man".utf8), digest: .null))
+        #expect(String(decoding: three, as: UTF8.self).contains("\"payload\":\"TWFu\""))
+    }
+
+    @Test("invalid hex or base64 is a decoding error, not a crash")
+    func invalidText() {
+        for json in [#"{"payload":"TWF","digest":""}"#, #"{"payload":"T!Fu","digest":""}"#, #"{"payload":"TWFu","digest":"AB"}"#,
+                     #"{"payload":"TWFu","digest":"abc"}"#, #"{"payload":"T=Fu","digest":""}"#] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(Proposal.self, from: Data(json.utf8)) }
+        }
+    }
+}
