@@ -77,11 +77,16 @@ let package = Package(
         .target(name: "StrataSwarm", dependencies: serviceShell, swiftSettings: strictSettings),
         .target(name: "StrataReputation", dependencies: serviceShell, swiftSettings: strictSettings),
         .target(name: "StrataArchiver", dependencies: serviceShell, swiftSettings: strictSettings),
+        .target(
+            name: "StrataConsensusNode",
+            dependencies: ["StrataConsensus"] + serviceShell + [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "strata",
             dependencies: [
                 "StrataBus", "StrataService", "StrataPublisher", "StrataCoordinator", "StrataMEC", "StrataSwarm",
-                "StrataReputation", "StrataArchiver", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
+                "StrataReputation", "StrataArchiver", "StrataConsensusNode", "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
                 "StrataConsensus", "StrataLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,7 +122,7 @@ let package = Package(
             name: "StrataBusTests",
             dependencies: [
                 "StrataBus", "StrataService", "StrataPublisher", "StrataCoordinator", "StrataMEC", "StrataSwarm",
-                "StrataReputation", "StrataArchiver", "StrataProtocol", "StrataTransport", "StrataCrypto",
+                "StrataReputation", "StrataArchiver", "StrataConsensusNode", "StrataProtocol", "StrataTransport", "StrataCrypto",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -62,6 +62,13 @@ enum Check {
         }
     }
 
+    /// Exactly `bytes` bytes as lowercase hex.
+    static func hex(_ text: String, bytes: Int, field: String) throws(ProtocolError) {
+        guard text.utf8.count == bytes * 2, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw ProtocolError(.invalid, "body.\(field): not \(bytes * 2) lowercase hex digits")
+        }
+    }
+
     static func finite(_ value: Double, field: String) throws(ProtocolError) {
         guard value.isFinite else { throw ProtocolError(.invalid, "body.\(field): not a finite number") }
     }

@@ -19,6 +19,10 @@ public struct MessageCatalog: Sendable {
         .registering(NodeHeartbeat.self)
         .registering(HealthGet.self)
         .registering(HealthGetOK.self)
+        .registering(ConsensusSubmit.self)
+        .registering(ConsensusSubmitOK.self)
+        .registering(ConsensusStatus.self)
+        .registering(ConsensusStatusOK.self)
 
     public func registering<Body: MessageBody>(_ type: Body.Type) -> MessageCatalog {
         var copy = self

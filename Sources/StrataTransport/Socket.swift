@@ -20,7 +20,7 @@ public final class ZMQContext: @unchecked Sendable {
 
 /// Socket patterns Strata uses.
 public enum SocketKind: Int32, Sendable {
-    case pub = 1, sub = 2, req = 3, rep = 4, dealer = 5, router = 6, pair = 0, xpub = 9, xsub = 10
+    case pub = 1, sub = 2, req = 3, rep = 4, dealer = 5, router = 6, pair = 0, pull = 7, push = 8, xpub = 9, xsub = 10
 
     var name: String { "\(self)".uppercased() }
 }

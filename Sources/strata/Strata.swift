@@ -25,6 +25,7 @@ struct Strata: AsyncParsableCommand {
             DemoCommand.self,
             LearnCommand.self,
             LedgerCommand.self,
+            ReplicaCommand.self,
         ]
     )
 }

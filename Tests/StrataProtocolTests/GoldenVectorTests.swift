@@ -78,6 +78,10 @@ struct GoldenVectorTests {
         case NodeHeartbeat.messageType: return try roundTrip(NodeHeartbeat.self)
         case HealthGet.messageType: return try roundTrip(HealthGet.self)
         case HealthGetOK.messageType: return try roundTrip(HealthGetOK.self)
+        case ConsensusSubmit.messageType: return try roundTrip(ConsensusSubmit.self)
+        case ConsensusSubmitOK.messageType: return try roundTrip(ConsensusSubmitOK.self)
+        case ConsensusStatus.messageType: return try roundTrip(ConsensusStatus.self)
+        case ConsensusStatusOK.messageType: return try roundTrip(ConsensusStatusOK.self)
         default: throw ProtocolError(.unknownType, type)
         }
     }

@@ -170,6 +170,19 @@ def valid_examples() -> dict:
             "uptime_ms": 0, "identity": ALICE, "db_bytes": 0, "received": 0, "rejected": {},
             "published": 0, "devices": 10}, "health.get.ok.swarm", 46, re=fixed_id("health.get"))))
 
+    batch = base64.b64encode(b"STB1" + bytes([0, 0, 0, 0])).decode("ascii")
+    add("consensus-submit", "consensus.submit of an (empty) transaction batch, answered once committed.",
+        signed(envelope("consensus.submit", {"payload": batch, "wait_ms": 5000}, "consensus.submit", 47)))
+    add("consensus-submit-ok", "consensus.submit.ok: committed at sequence 12.",
+        signed(envelope("consensus.submit.ok", {"digest": hashlib.sha256(b"STB1\0\0\0\0").hexdigest(), "committed": True,
+                                                "sequence": 12}, "consensus.submit.ok", 48, re=fixed_id("consensus.submit"))))
+    add("consensus-status", "consensus.status request: the body is empty.",
+        signed(envelope("consensus.status", {}, "consensus.status", 49)))
+    add("consensus-status-ok", "consensus.status.ok of member 2 of 4 in view 1, nothing executed yet.",
+        signed(envelope("consensus.status.ok", {"replica": 2, "members": 4, "view": 1, "primary": 1, "executed": 0,
+                                                "changing_view": False, "state_digest": "", "dropped": 3}, "consensus.status.ok", 50,
+                        re=fixed_id("consensus.status"))))
+
     # Any JSON formatting is accepted: whitespace, other key order, escapes the canonical form does not use.
     env = signed(envelope("diag.echo", {"text": "Grüße/ok"}, "diag.echo.noncanonical", 50))
     order = ["sig", "body", "type", "seq", "ts", "sender", "proto", "id"]
@@ -409,6 +422,14 @@ def invalid_examples() -> dict:
     add("health-ok-published", "topic_mismatch", "health.get.ok is a reply and is never published.",
         text_of(signed(envelope("health.get.ok", health, "bad.healthpub", 135, re=ECHO_ID))),
         context(topic="health.get.ok"))
+    add("consensus-submit-wait-long", "invalid", "consensus.submit waiting 60001 ms (at most 60000).",
+        text_of(signed(envelope("consensus.submit", {"payload": "AAAA", "wait_ms": 60001}, "bad.submitwait", 136))))
+    add("consensus-submit-not-base64", "invalid", "consensus.submit whose payload is not base64.",
+        text_of(signed(envelope("consensus.submit", {"payload": "not base64!", "wait_ms": 0}, "bad.submitb64", 137))))
+    add("consensus-status-ok-digest", "invalid", "consensus.status.ok whose state_digest is 63 hex digits.",
+        text_of(signed(envelope("consensus.status.ok", {"replica": 0, "members": 4, "view": 0, "primary": 0, "executed": 1,
+                                                        "changing_view": False, "state_digest": "a" * 63, "dropped": 0},
+                                "bad.statusdigest", 138, re=ECHO_ID))))
     add("error-code-unknown", "invalid", "error reply with code 'oops'.",
         text_of(signed(envelope("error", {"code": "oops", "message": "m"}, "bad.errcode", 117, re=ECHO_ID))))
     add("error-message-long", "invalid", "error message of 1025 code points.",

@@ -391,6 +391,18 @@ def _semantic(envelope: dict, topic: Optional[str]) -> None:
         problem = check_model(body["model"])
         if problem:
             raise WireError("invalid", f"body/model: {problem}")
+    if kind == "consensus.submit":
+        try:
+            raw = base64.b64decode(body["payload"], validate=True)
+        except (binascii.Error, ValueError):
+            raise WireError("invalid", "body/payload: not base64")
+        if base64.b64encode(raw).decode("ascii") != body["payload"]:
+            raise WireError("invalid", "body/payload: not canonical base64")
+        if not 1 <= len(raw) <= 1 << 20:
+            raise WireError("invalid", f"body/payload: {len(raw)} bytes, 1 to {1 << 20} allowed")
+    if kind == "consensus.status.ok":
+        if body["replica"] >= body["members"] or body["primary"] >= body["members"]:
+            raise WireError("invalid", "body: replica and primary must be below members")
     if kind == "node.heartbeat" and topic is not None:
         if topic != "node.heartbeat." + body["service"]:
             raise WireError("topic_mismatch", "topic suffix differs from body.service")

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+public import StrataConsensus
+
+/// A member's stable storage in its own SQLite file (WAL): the write-ahead log of `DurableRecord`s
+/// the core asks to persist (appended before any message that depends on it is sent), and the
+/// executed entries with their commit certificates (the ledger state transfer serves from).
+/// `synchronous = NORMAL` in WAL mode: a committed write survives the process being killed (the
+/// case the tests exercise); only a power loss can take the last transactions.
+public final class NodeStore: Sendable {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-consensus-wal-and-entries") { db in
+            try db.create(table: "wal") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("record", .blob).notNull()
+            }
+            try db.create(table: "entry") { table in
+                table.primaryKey("sequence", .integer)
+                table.column("view", .integer).notNull()
+                table.column("digest", .text).notNull()
+                table.column("payload", .blob).notNull()
+                table.column("entry", .blob).notNull()
+            }
+        }
+        try migrator.migrate(pool)
+    }
+
+    public func append(_ record: DurableRecord) throws {
+        let data = try JSONEncoder().encode(record)
+        try pool.write { db in try db.execute(sql: "INSERT INTO wal (record) VALUES (?)", arguments: [data]) }
+    }
+
+    public func records() throws -> [DurableRecord] {
+        try pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT record FROM wal ORDER BY id").map { try JSONDecoder().decode(DurableRecord.self, from: $0) }
+        }
+    }
+
+    /// Stores an executed entry; a second store of the same sequence must be the same digest.
+    public func store(_ entry: CommittedEntry) throws {
+        let data = try JSONEncoder().encode(entry)
+        try pool.write { db in
+            if let existing = try String.fetchOne(db, sql: "SELECT digest FROM entry WHERE sequence = ?", arguments: [Int64(entry.sequence)]) {
+                guard existing == entry.proposal.digest.hex else {
+                    throw ConsensusNodeError("sequence \(entry.sequence) already holds \(existing.prefix(12)), refusing \(entry.proposal.digest.hex.prefix(12))")
+                }
+                return
+            }
+            try db.execute(sql: "INSERT INTO entry (sequence, view, digest, payload, entry) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Int64(entry.sequence), Int64(entry.view), entry.proposal.digest.hex, Data(entry.proposal.payload), data])
+        }
+    }
+
+    /// At most `limit` consecutive entries from `from` on.
+    public func entries(from: UInt64, limit: Int) throws -> [CommittedEntry] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT sequence, entry FROM entry WHERE sequence >= ? ORDER BY sequence LIMIT ?",
+                                        arguments: [Int64(from), limit])
+            var out: [CommittedEntry] = []
+            var expected = Int64(from)
+            for row in rows {
+                guard row["sequence"] as Int64 == expected else { break }
+                out.append(try JSONDecoder().decode(CommittedEntry.self, from: row["entry"] as Data))
+                expected += 1
+            }
+            return out
+        }
+    }
+
+    /// What a restarting member tells its core about the executed prefix.
+    public func ledgerHead(history: Int) throws -> LedgerHead {
+        try pool.read { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM entry") ?? 0
+            let recent = try String.fetchAll(db, sql: "SELECT digest FROM entry WHERE digest != '' ORDER BY sequence DESC LIMIT ?",
+                                             arguments: [history]).reversed()
+            let digests = try recent.map { try ProposalDigest(hex: $0) }
+            return LedgerHead(sequence: UInt64(last), stateDigest: digests.last ?? .null, recentDigests: digests)
+        }
+    }
+}
+
+extension StrataConsensus.Digest {
+    var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    init(hex: String) throws {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) ?? hex.endIndex
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { throw ConsensusNodeError("stored digest \(hex.prefix(16)) is not hex") }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}
