@@ -99,13 +99,17 @@ public final class ConsensusNode: Service {
             var lastDigest = head.stateDigest
             defer { timers.cancelAll() }
             for await event in events {
-                let effects: [ConsensusEffect]
+                var inputs: [ConsensusInput]
                 switch event {
-                case .input(let input): effects = replica.apply(input)
-                case .submit(let proposal): effects = replica.apply(.request(proposal))
+                case .input(let input): inputs = [input]
+                case .submit(let proposal): inputs = [.request(proposal)]
                 }
-                for effect in effects {
-                    try perform(effect, peers: peers, timers: &timers, lastDigest: &lastDigest)
+                // Own messages come straight back before anything else is handled, as the core
+                // expects (a primary's own PRE-PREPARE is in its log before its next proposal).
+                while !inputs.isEmpty {
+                    for effect in replica.apply(inputs.removeFirst()) {
+                        try perform(effect, peers: peers, timers: &timers, lastDigest: &lastDigest, loopback: &inputs)
+                    }
                 }
                 let (view, primary, executed, changing) = (replica.view, replica.primary, replica.lastExecuted, replica.isChangingView)
                 let dropped = replica.counters.total + droppedFrames.count
@@ -125,7 +129,7 @@ public final class ConsensusNode: Service {
     }
 
     private func perform(_ effect: ConsensusEffect, peers: [Pusher?], timers: inout TimerTable,
-                         lastDigest: inout ProposalDigest) throws {
+                         lastDigest: inout ProposalDigest, loopback: inout [ConsensusInput]) throws {
         switch effect {
         case .persist(let record):
             try store.append(record)
@@ -133,10 +137,10 @@ public final class ConsensusNode: Service {
             let signed = ConsensusSigning.sign(message, with: key)
             let frame = ConsensusSigning.frame(signed)
             for peer in peers { peer?.send(frame) }
-            feed.yield(.input(.receive(signed)))
+            loopback.append(.receive(signed))
         case .send(let message, let to):
             let signed = ConsensusSigning.sign(message, with: key)
-            if to.rawValue == index { feed.yield(.input(.receive(signed))) } else { peers[to.rawValue]?.send(ConsensusSigning.frame(signed)) }
+            if to.rawValue == index { loopback.append(.receive(signed)) } else { peers[to.rawValue]?.send(ConsensusSigning.frame(signed)) }
         case .scheduleTimer(let id, let ticks):
             let (feed, tick) = (self.feed, settings.tick)
             timers.schedule(id, task: Task {
