@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "strata-bench",
             dependencies: [
-                "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning",
+                "StrataProtocol", "StrataTransport", "StrataCrypto", "StrataLearning", "StrataConsensusNode",
                 "StrataConsensus", "StrataLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -22,6 +22,7 @@ struct StrataBench: AsyncParsableCommand {
     static let suites: [any BenchSuite.Type] = [
         TransportBench.self,
         TrainerBench.self,
+        ConsensusBench.self,
     ]
 
     func run() async throws {

@@ -1,0 +1,167 @@
+import Foundation
+import Histogram
+import StrataConsensusNode
+import StrataCrypto
+
+/// Issue 6's benchmark: n = 4, 7, 10 real `strata replica run` processes on loopback. Commit latency
+/// (p50/p99) of small batches submitted one at a time, and signed transactions per second of large
+/// batches kept in flight, against the bound signature checking sets when every member verifies
+/// every transaction: cores × Ed25519 verifies/s per core / n, measured in the same run.
+enum ConsensusBench: BenchSuite {
+    static let name = "consensus"
+    static let summary = "live PBFT over ZeroMQ: commit latency and signed transactions/s vs the Ed25519 verify bound"
+
+    static func run(quick: Bool) async throws -> BenchTable {
+        let verifyRate = TransportBench.measureVerifyRate(key: try SigningKey(), iterations: quick ? 2_000 : 10_000)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var table = BenchTable(columns: ["n", "latency batches", "p50 ms", "p99 ms", "tx/batch", "batches", "tx/s",
+                                         "bound tx/s", "vs bound", "replica CPU s", "verify share"])
+        for members in [4, 7, 10] {
+            let group = try await LiveGroup.start(members: members)
+            defer { group.stop() }
+            let latency = try await measureLatency(group, batches: quick ? 30 : 300)
+            let transactionsPerBatch = quick ? 100 : 400
+            let throughput = try await measureThroughput(group, batches: quick ? 10 : 60, transactions: transactionsPerBatch, inFlight: 8)
+            let bound = Double(cores) * verifyRate / Double(members)
+            // Where the time goes: the replicas' CPU time, and the share of it that verifying every
+            // transaction once per member must take at the measured verify rate.
+            let verifySeconds = Double(throughput.transactions * members) / verifyRate
+            table.add(["\(members)", "\(latency.count)", Format.millis(latency.p50), Format.millis(latency.p99),
+                       "\(transactionsPerBatch)", "\(throughput.batches)", Format.rate(throughput.rate), Format.rate(bound),
+                       Format.ratio(throughput.rate / bound), String(format: "%.2f", throughput.replicaCPU),
+                       Format.ratio(verifySeconds / max(throughput.replicaCPU, 1e-9))])
+        }
+        table.notes = [
+            "Ed25519 verify, one core: \(Format.rate(verifyRate))/s; bound = \(cores) cores x that / n (every member verifies every transaction once).",
+            "Latency: one-transaction batches submitted one at a time to all members; time until the first member confirms the commit.",
+            "Throughput: batches kept 8 in flight. 'verify share' = CPU the transaction signatures must cost / the replicas' total CPU.",
+            "Targets (issue 6): n = 4 p50 <= 2 ms for a small block; tx/s >= 0.80 of the bound.",
+        ]
+        return table
+    }
+
+    struct Latency {
+        var count: Int
+        var p50: Double
+        var p99: Double
+    }
+
+    static func measureLatency(_ group: LiveGroup, batches: Int) async throws -> Latency {
+        let author = try SigningKey()
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        let nonce = UInt64(Date().timeIntervalSince1970 * 1e6)
+        // Warm-up: connections, caches, the first SQLite pages.
+        for number in 0..<5 {
+            _ = try await group.client.submit(ConsensusClient.batch(count: 1, size: 64, nonce: nonce &+ UInt64(number), author: author).encoded())
+        }
+        for number in 0..<batches {
+            let batch = ConsensusClient.batch(count: 1, size: 64, nonce: nonce &+ 1_000 &+ UInt64(number), author: author)
+            let commit = try await group.client.submit(batch.encoded())
+            let parts = commit.latency.components
+            histogram.record(UInt64(parts.seconds) * 1_000_000 + UInt64(parts.attoseconds / 1_000_000_000_000))
+        }
+        return Latency(count: batches, p50: Double(histogram.valueAtPercentile(50)) / 1e6,
+                       p99: Double(histogram.valueAtPercentile(99)) / 1e6)
+    }
+
+    struct Throughput {
+        var batches: Int
+        var transactions: Int
+        var seconds: Double
+        var replicaCPU: Double
+        var rate: Double { Double(transactions) / seconds }
+    }
+
+    static func measureThroughput(_ group: LiveGroup, batches: Int, transactions: Int, inFlight: Int) async throws -> Throughput {
+        let author = try SigningKey()
+        let nonce = UInt64(Date().timeIntervalSince1970 * 1e6) &+ 7_000_000
+        // Sign the batches before the clock starts: clients' signing is not the members' work.
+        let payloads = (0..<batches).map { ConsensusClient.batch(count: transactions, size: 64, nonce: nonce &+ UInt64($0), author: author).encoded() }
+        let cpuBefore = group.cpuSeconds()
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            var next = 0
+            for _ in 0..<min(inFlight, batches) {
+                let payload = payloads[next]
+                next += 1
+                tasks.addTask { _ = try await group.client.submit(payload, timeout: .seconds(60)) }
+            }
+            while try await tasks.next() != nil {
+                guard next < batches else { continue }
+                let payload = payloads[next]
+                next += 1
+                tasks.addTask { _ = try await group.client.submit(payload, timeout: .seconds(60)) }
+            }
+        }
+        let seconds = TransportBench.seconds(start.duration(to: .now))
+        return Throughput(batches: batches, transactions: batches * transactions, seconds: seconds,
+                          replicaCPU: group.cpuSeconds() - cpuBefore)
+    }
+}
+
+/// n `strata replica run` processes (the release binary beside this one) on free loopback ports.
+final class LiveGroup: @unchecked Sendable {
+    let folder: String
+    let processes: [Process]
+    let client: ConsensusClient
+
+    private init(folder: String, processes: [Process], client: ConsensusClient) {
+        self.folder = folder
+        self.processes = processes
+        self.client = client
+    }
+
+    static var strataBinary: String {
+        let here = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        return here.deletingLastPathComponent().appendingPathComponent("strata").path
+    }
+
+    static func start(members: Int) async throws -> LiveGroup {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-bench-pbft-\(members)-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: folder)
+        let initialise = try launch(["replica", "init", "--members", "\(members)", "--dir", folder], quiet: true)
+        initialise.waitUntilExit()
+        guard initialise.terminationStatus == 0 else { throw ConsensusNodeError("strata replica init failed (is \(strataBinary) built?)") }
+        let processes = try (0..<members).map { index in
+            try launch(["replica", "run", "--roster", "\(folder)/roster.json", "--index", "\(index)", "--log-level", "warning"], quiet: false)
+        }
+        let client = try ConsensusClient(roster: try Roster.load("\(folder)/roster.json"), key: try SigningKey())
+        let group = LiveGroup(folder: folder, processes: processes, client: client)
+        for _ in 0..<200 {
+            if await client.statuses().allSatisfy({ $0 != nil }) { return group }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        group.stop()
+        throw ConsensusNodeError("the \(members) members did not all answer consensus.status")
+    }
+
+    static func launch(_ arguments: [String], quiet: Bool) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: strataBinary)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        if quiet { process.standardOutput = FileHandle.nullDevice }
+        try process.run()
+        return process
+    }
+
+    /// User + system CPU seconds of the member processes so far (from /proc).
+    func cpuSeconds() -> Double {
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return processes.reduce(0) { total, process in
+            guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return total }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // After the command: state is field 3, utime 14 and stime 15 (1-based in proc(5)).
+            guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
+            return total + (user + system) / ticksPerSecond
+        }
+    }
+
+    func stop() {
+        client.close()
+        for process in processes where process.isRunning { process.terminate() }
+        for process in processes { process.waitUntilExit() }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
