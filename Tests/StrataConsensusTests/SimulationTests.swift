@@ -86,6 +86,17 @@ struct SimulationTests {
         #expect(coverage.dropped.oldView > 0 && coverage.dropped.outsideWindow > 0)
     }
 
+    /// Schedules that exposed bugs (docs/consensus.md §5): a liveness loss in the view-change
+    /// rules, an agreement violation after state transfer, a restarted member never retried.
+    @Test("schedules that once failed stay fixed", arguments: [
+        (4, UInt64(17_179_870_928)), (7, UInt64(30_064_773_223)), (7, UInt64(30_064_771_102)),
+    ])
+    func onceFailing(members: Int, seed: UInt64) {
+        let outcome = runSchedule(SchedulePlan(seed: seed, members: members))
+        #expect(outcome.violations.isEmpty, "\(outcome.violations)\nreplay: \(outcome.replayCommand)")
+        #expect(outcome.committedAtCorrect >= outcome.plan.requests.count)
+    }
+
     /// The first quick-set seed whose schedule has a Byzantine member and a restart from disk.
     static func firstSeedWithByzantineAndRestart(members: Int) -> UInt64 {
         let index = (0..<quickSchedules).first { index in
