@@ -61,7 +61,12 @@ public final class ConsensusNode: Service {
                                            executed: 0, changingView: false, stateDigest: ""))
     }
 
-    public var status: ConsensusStatusOK { snapshot.withLock { $0 } }
+    /// The member's status; `dropped` adds the frames the receiver refused before the core saw them.
+    public var status: ConsensusStatusOK {
+        var status = snapshot.withLock { $0 }
+        status.dropped += Int64(droppedFrames.count)
+        return status
+    }
 
     public func run() async throws {
         let config = roster.consensusConfig(requestTimeoutTicks: settings.requestTimeoutTicks)
@@ -81,12 +86,14 @@ public final class ConsensusNode: Service {
             "chain": "\(roster.chain)", "replica": "\(index)", "members": "\(roster.members.count)",
             "consensus": "\(inbox.endpoint)", "requests": "\(endpoint.endpoint)", "executed": "\(head.sequence)", "view": "\(restored.view)",
         ])
-        let receiver = Task { [feed, droppedFrames] in
+        // Frames are decoded and their signatures checked here, beside the core's task.
+        let receiver = Task { [feed, droppedFrames, authenticator] in
             for await frame in inbox.messages {
-                guard let signed = try? ConsensusSigning.decode(frame: frame) else {
+                guard let signed = ConsensusSigning.open(frame: frame, keys: authenticator.keys) else {
                     droppedFrames.add(1)
                     continue
                 }
+                authenticator.remember(signed)
                 feed.yield(.input(.receive(signed)))
             }
         }
@@ -107,12 +114,22 @@ public final class ConsensusNode: Service {
                 // Own messages come straight back before anything else is handled, as the core
                 // expects (a primary's own PRE-PREPARE is in its log before its next proposal).
                 while !inputs.isEmpty {
+                    // Records the core asks to persist are written together, in one transaction,
+                    // right before the first effect that could let anyone see them.
+                    var records: [DurableRecord] = []
                     for effect in replica.apply(inputs.removeFirst()) {
+                        if case .persist(let record) = effect {
+                            records.append(record)
+                            continue
+                        }
+                        try store.append(records)
+                        records.removeAll()
                         try perform(effect, peers: peers, timers: &timers, lastDigest: &lastDigest, loopback: &inputs)
                     }
+                    try store.append(records)
                 }
                 let (view, primary, executed, changing) = (replica.view, replica.primary, replica.lastExecuted, replica.isChangingView)
-                let dropped = replica.counters.total + droppedFrames.count
+                let dropped = replica.counters.total
                 snapshot.withLock { status in
                     status.view = Int64(view)
                     status.primary = Int64(primary.rawValue)
@@ -132,15 +149,16 @@ public final class ConsensusNode: Service {
                          lastDigest: inout ProposalDigest, loopback: inout [ConsensusInput]) throws {
         switch effect {
         case .persist(let record):
-            try store.append(record)
+            try store.append([record])
         case .broadcast(let message):
-            let signed = ConsensusSigning.sign(message, with: key)
-            let frame = ConsensusSigning.frame(signed)
+            let (signed, frame) = ConsensusSigning.sign(message, with: key)
             for peer in peers { peer?.send(frame) }
+            authenticator.remember(signed)
             loopback.append(.receive(signed))
         case .send(let message, let to):
-            let signed = ConsensusSigning.sign(message, with: key)
-            if to.rawValue == index { loopback.append(.receive(signed)) } else { peers[to.rawValue]?.send(ConsensusSigning.frame(signed)) }
+            let (signed, frame) = ConsensusSigning.sign(message, with: key)
+            authenticator.remember(signed)
+            if to.rawValue == index { loopback.append(.receive(signed)) } else { peers[to.rawValue]?.send(frame) }
         case .scheduleTimer(let id, let ticks):
             let (feed, tick) = (self.feed, settings.tick)
             timers.schedule(id, task: Task {
@@ -156,8 +174,8 @@ public final class ConsensusNode: Service {
         case .serveEntries(let from, let limit, let to):
             let entries = try store.entries(from: from, limit: limit)
             guard !entries.isEmpty, to.rawValue != index else { return }
-            let signed = ConsensusSigning.sign(.entries(EntriesReply(entries: entries, replica: ReplicaID(index))), with: key)
-            peers[to.rawValue]?.send(ConsensusSigning.frame(signed))
+            let (_, frame) = ConsensusSigning.sign(.entries(EntriesReply(entries: entries, replica: ReplicaID(index))), with: key)
+            peers[to.rawValue]?.send(frame)
         }
     }
 

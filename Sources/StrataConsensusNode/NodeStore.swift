@@ -32,9 +32,14 @@ public final class NodeStore: Sendable {
         try migrator.migrate(pool)
     }
 
-    public func append(_ record: DurableRecord) throws {
-        let data = try JSONEncoder().encode(record)
-        try pool.write { db in try db.execute(sql: "INSERT INTO wal (record) VALUES (?)", arguments: [data]) }
+    /// Appends records in one transaction (all of them are durable when it returns).
+    public func append(_ records: [DurableRecord]) throws {
+        guard !records.isEmpty else { return }
+        let encoder = JSONEncoder()
+        let rows = try records.map { try encoder.encode($0) }
+        try pool.write { db in
+            for data in rows { try db.execute(sql: "INSERT INTO wal (record) VALUES (?)", arguments: [data]) }
+        }
     }
 
     public func records() throws -> [DurableRecord] {

@@ -54,8 +54,10 @@ struct BusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = busConfiguration
-        let logger = logging.bootstrap(label: "strata.bus")
+        var logger = logging.bootstrap(label: "strata.bus")
         let identity = try data.identity(service: "bus")
+        logger[metadataKey: "service"] = "bus"
+        logger[metadataKey: "identity"] = "\(identity.key.publicKey.shortID)"
         if identity.created { logger.notice("created a new identity", metadata: ["key": "\(identity.path)"]) }
         let service = BusService(configuration: config, signer: EnvelopeSigner(key: identity.key), logger: logger)
         let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -65,6 +65,26 @@ struct CommandLineTests {
         #expect(result.stderr.contains("bus stopping"))
     }
 
+    @Test("--log-format json: every log line of a service is one JSON object naming the service and its identity")
+    func jsonLogs() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let service = try StrataBinary.Running(["publisher", "--data-dir", "\(folder)/p", "--requests", "tcp://127.0.0.1:*",
+                                                "--endpoints-file", "\(folder)/p.json", "--log-format", "json",
+                                                "--bus-frontend", "tcp://127.0.0.1:9"])
+        _ = try service.waitForEndpoints("\(folder)/p.json")
+        #expect(service.signal(SIGTERM, within: 5) != nil)
+        let result = service.finish()
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count >= 2, "at least the up and stopping lines: \(result.stderr)")
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(object?["service"] == "publisher-0" && object?["identity"]?.count == 8, "\(line)")
+            #expect(object?["level"] != nil && object?["message"] != nil && object?["ts"] != nil)
+        }
+    }
+
     @Test("watch gives up with exit 2 when --count is not reached before --timeout")
     func watchTimeout() throws {
         let result = try StrataBinary.run(["watch", "--endpoint", "tcp://127.0.0.1:9", "--count", "1", "--timeout", "0.5"])

@@ -98,11 +98,14 @@ struct ConsensusLiveTests {
         let droppedBefore = try droppedCount(roster, member: 2)
         let link = try Pusher(connect: target)
         let stranger = try SigningKey()
-        let forgedVote = #"{"message":{"commit":{"_0":{"view":1,"sequence":99,"digest":"00","replica":1}}},"signature":"\#(Hex.encode(stranger.sign([1, 2, 3])))"}"#
+        // Frames are signature + signed bytes (SPEC §20): a vote "from member 1" signed by a stranger,
+        // a vote from a non-member, a too-short frame and bytes that are not a message.
+        let forgedVote = Array(#"{"commit":{"_0":{"digest":"00","replica":1,"sequence":99,"view":1}}}"#.utf8)
+        let nonMember = Array(#"{"commit":{"_0":{"digest":"00","replica":77,"sequence":1,"view":1}}}"#.utf8)
         for _ in 0..<5 {
-            link.send(Array("not json at all".utf8))
-            link.send(Array(forgedVote.utf8))
-            link.send(Array(#"{"message":{"commit":{"_0":{"view":1,"sequence":1,"digest":"00","replica":77}}},"signature":"00"}"#.utf8))
+            link.send(stranger.sign(forgedVote) + forgedVote)
+            link.send(stranger.sign(nonMember) + nonMember)
+            link.send(Array("short".utf8))
         }
         try await Task.sleep(for: .milliseconds(500))
         link.close()
