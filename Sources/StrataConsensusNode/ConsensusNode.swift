@@ -104,6 +104,7 @@ public final class ConsensusNode: Service {
             var replica = restored
             var timers = TimerTable()
             var lastDigest = head.stateDigest
+            var (shownDigest, shownHex) = (ProposalDigest.null, "")
             defer { timers.cancelAll() }
             for await event in events {
                 var inputs: [ConsensusInput]
@@ -130,12 +131,17 @@ public final class ConsensusNode: Service {
                 }
                 let (view, primary, executed, changing) = (replica.view, replica.primary, replica.lastExecuted, replica.isChangingView)
                 let dropped = replica.counters.total
+                if lastDigest != shownDigest {
+                    shownDigest = lastDigest
+                    shownHex = lastDigest == .null ? "" : lastDigest.hex
+                }
+                let stateHex = shownHex
                 snapshot.withLock { status in
                     status.view = Int64(view)
                     status.primary = Int64(primary.rawValue)
                     status.executed = Int64(executed)
                     status.changingView = changing
-                    status.stateDigest = lastDigest == .null ? "" : lastDigest.hex
+                    status.stateDigest = stateHex
                     status.dropped = Int64(dropped)
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import StrataConsensus
+import StrataCrypto
 
 /// A member's stable storage in its own SQLite file (WAL): the write-ahead log of `DurableRecord`s
 /// the core asks to persist (appended before any message that depends on it is sent), and the
@@ -92,7 +93,7 @@ public final class NodeStore: Sendable {
 }
 
 extension StrataConsensus.Digest {
-    var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    var hex: String { StrataCrypto.Hex.encode(bytes) }
 
     init(hex: String) throws {
         var bytes: [UInt8] = []
