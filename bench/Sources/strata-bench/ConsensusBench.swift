@@ -22,8 +22,8 @@ enum ConsensusBench: BenchSuite {
             let cpuBefore = group.cpuSeconds()
             let latency = try await measureLatency(group, batches: quick ? 30 : 300)
             let cpuPerCommit = (group.cpuSeconds() - cpuBefore) / Double(latency.count + 5)
-            let transactionsPerBatch = quick ? 100 : 400
-            let throughput = try await measureThroughput(group, batches: quick ? 10 : 60, transactions: transactionsPerBatch, inFlight: 8)
+            let transactionsPerBatch = quick ? 100 : Int(ProcessInfo.processInfo.environment["STRATA_BENCH_TX"] ?? "400")!
+            let throughput = try await measureThroughput(group, batches: quick ? 10 : 60, transactions: transactionsPerBatch, inFlight: Int(ProcessInfo.processInfo.environment["STRATA_BENCH_INFLIGHT"] ?? "16")!)
             let bound = Double(cores) * verifyRate / Double(members)
             // Where the time goes: the replicas' CPU time, and the share of it that verifying every
             // transaction once per member must take at the measured verify rate.
@@ -37,7 +37,7 @@ enum ConsensusBench: BenchSuite {
             "Ed25519 verify, one core: \(Format.rate(verifyRate))/s; bound = \(cores) cores x that / n (every member verifies every transaction once).",
             "Latency: one-transaction batches submitted one at a time to all members; time until the first member confirms the commit.",
             "CPU ms/commit: user + system CPU of all members per small commit (sockets, JSON, SQLite, Ed25519); on \(cores) cores it bounds latency from below at about CPU/\(cores).",
-            "Throughput: batches kept 8 in flight. 'verify share' = CPU the transaction signatures must cost / the replicas' total CPU.",
+            "Throughput: batches kept 16 in flight (STRATA_BENCH_INFLIGHT; batch size STRATA_BENCH_TX). 'verify share' = CPU the transaction signatures must cost / the replicas' total CPU.",
             "Targets (issue 6): n = 4 p50 <= 2 ms for a small block; tx/s >= 0.80 of the bound.",
         ]
         return table
