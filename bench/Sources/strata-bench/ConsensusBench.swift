@@ -22,8 +22,8 @@ enum ConsensusBench: BenchSuite {
             let cpuBefore = group.cpuSeconds()
             let latency = try await measureLatency(group, batches: quick ? 30 : 300)
             let cpuPerCommit = (group.cpuSeconds() - cpuBefore) / Double(latency.count + 5)
-            let transactionsPerBatch = quick ? 100 : Int(ProcessInfo.processInfo.environment["STRATA_BENCH_TX"] ?? "400")!
-            let throughput = try await measureThroughput(group, batches: quick ? 10 : 60, transactions: transactionsPerBatch, inFlight: Int(ProcessInfo.processInfo.environment["STRATA_BENCH_INFLIGHT"] ?? "16")!)
+            let transactionsPerBatch = quick ? 100 : (ProcessInfo.processInfo.environment["STRATA_BENCH_TX"].flatMap(Int.init).map { min(max($0, 1), 10_000) } ?? 400)
+            let throughput = try await measureThroughput(group, batches: quick ? 10 : 60, transactions: transactionsPerBatch, inFlight: ProcessInfo.processInfo.environment["STRATA_BENCH_INFLIGHT"].flatMap(Int.init).map { min(max($0, 1), 64) } ?? 16)
             let bound = Double(cores) * verifyRate / Double(members)
             // Where the time goes: the replicas' CPU time, and the share of it that verifying every
             // transaction once per member must take at the measured verify rate.
