@@ -86,7 +86,21 @@ public final class BatchValidator: ProposalValidator {
     public let verifiedTransactions = Counter()
     private static let memory = 4_096
 
+    /// Parsed author keys (building an OpenSSL key costs about as much as a verification), bounded.
+    private let authors = Mutex<[[UInt8]: PublicKey]>([:])
+    private static let authorMemory = 16_384
+
     public init() {}
+
+    private func authorKey(_ raw: [UInt8]) -> PublicKey? {
+        if let key = authors.withLock({ $0[raw] }) { return key }
+        guard let key = try? PublicKey(rawBytes: raw) else { return nil }
+        authors.withLock { table in
+            if table.count >= Self.authorMemory { table.removeAll(keepingCapacity: true) }
+            table[raw] = key
+        }
+        return key
+    }
 
     public func digestMatches(_ proposal: Proposal) -> Bool {
         SHA256.hash(proposal.payload).bytes == proposal.digest.bytes
@@ -96,7 +110,7 @@ public final class BatchValidator: ProposalValidator {
         if accepted.withLock({ $0.set.contains(proposal.digest) }) { return true }
         guard let batch = TransactionBatch.decode(proposal.payload) else { return false }
         for transaction in batch.transactions {
-            guard let key = try? PublicKey(rawBytes: transaction.author),
+            guard let key = authorKey(transaction.author),
                   key.verify(signature: transaction.signature, message: transaction.data) else { return false }
         }
         verifiedTransactions.add(batch.transactions.count)
