@@ -30,10 +30,12 @@ extension Replica {
             if let prePrepare = entry.prePrepare { inFlight.insert(prePrepare.proposal.digest) }
             if let committed = entry.committed { inFlight.insert(committed.proposal.digest) }
         }
-        for proposal in pending where !inFlight.contains(proposal.digest) {
+        ownProposals = ownProposals.filter { $0.value == view }
+        for proposal in pending where !inFlight.contains(proposal.digest) && ownProposals[proposal.digest] == nil {
             guard nextSequence <= highWatermark else { return }
             let prePrepare = PrePrepare(view: view, sequence: nextSequence, proposal: proposal, replica: id)
             nextSequence += 1
+            ownProposals[proposal.digest] = view
             persistAndBroadcast(.prePrepare(prePrepare), &out)
         }
     }
@@ -162,6 +164,7 @@ extension Replica {
         if !entry.proposal.isNull {
             stateDigest = digest
             pending.removeAll { $0.digest == digest }
+            ownProposals.removeValue(forKey: digest)
             executedDigests.append(digest)
             executedSet.insert(digest)
             if executedDigests.count > config.executedHistory {

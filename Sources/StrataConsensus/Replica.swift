@@ -53,6 +53,10 @@ public struct Replica: Sendable {
     var executedSet: Set<Digest> = []
     /// The pending request the progress timer is watching.
     var timedRequest: Digest?
+    /// Requests this member proposed as primary, with the view it proposed them in, until they
+    /// execute: its own PRE-PREPARE may still be on its way back through the driver, and the
+    /// request must not get a second sequence number meanwhile.
+    var ownProposals: [Digest: UInt64] = [:]
     /// Live timer epoch per kind.
     var timers: [TimerKind: UInt64] = [:]
     var timerEpoch: UInt64 = 0

@@ -83,3 +83,25 @@ struct ExpectedAggregate: ProposalValidator {
     func digestMatches(_ proposal: Proposal) -> Bool { SimulatedValidator().digestMatches(proposal) }
     func isAcceptable(_ proposal: Proposal, at sequence: UInt64) -> Bool { proposal.digest == expected }
 }
+
+/// A driver may hand a primary its own PRE-PREPARE back only after other inputs (the live driver
+/// did once): the primary must still give every request exactly one sequence number.
+struct OwnProposalTests {
+    @Test("a primary whose own PRE-PREPARE has not come back yet does not propose the same request again")
+    func noSecondSequenceNumber() throws {
+        let group = try LockstepGroup(members: 4)
+        var primary = group.replicas[0]
+        let first = SimulatedRequests.proposal(id: 1), second = SimulatedRequests.proposal(id: 2)
+        func prePrepares(_ effects: [ConsensusEffect]) -> [(UInt64, Digest)] {
+            effects.compactMap { effect in
+                if case .broadcast(.prePrepare(let m)) = effect { return (m.sequence, m.proposal.digest) }
+                return nil
+            }
+        }
+        let afterFirst = prePrepares(primary.apply(.request(first)))
+        #expect(afterFirst.map(\.0) == [1] && afterFirst.map(\.1) == [first.digest])
+        // The loopback of PRE-PREPARE(1) is still queued when the next request arrives.
+        let afterSecond = prePrepares(primary.apply(.request(second)))
+        #expect(afterSecond.map(\.0) == [2] && afterSecond.map(\.1) == [second.digest], "request 1 is not proposed again")
+    }
+}
