@@ -59,19 +59,9 @@ public struct ConsensusSubmitOK: MessageBody {
 }
 
 /// `consensus.status`: asks a member where it stands. The body is empty.
-public struct ConsensusStatus: MessageBody {
+public struct ConsensusStatus: EmptyMessageBody {
     public static let messageType = "consensus.status"
-    private enum CodingKeys: CodingKey {}
-
     public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        _ = try decoder.container(keyedBy: CodingKeys.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        _ = encoder.container(keyedBy: CodingKeys.self)
-    }
 }
 
 /// `consensus.status.ok`: the member's index, view, primary and how far it has executed.

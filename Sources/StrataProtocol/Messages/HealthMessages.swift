@@ -1,17 +1,25 @@
 /// `health.get`: asks any service for its health report (SPEC §9.7). The body is empty.
-public struct HealthGet: MessageBody {
+public struct HealthGet: EmptyMessageBody {
     public static let messageType = "health.get"
-    private enum CodingKeys: CodingKey {}
-
     public init() {}
+}
 
-    /// Reads the body as an object with no members, so any member is `invalid`.
+/// A request whose body is `{}`: decoding reads it as an object with no members, so any member is
+/// `invalid` (an empty struct's synthesized decoding would not look at the body at all).
+public protocol EmptyMessageBody: MessageBody {
+    init()
+}
+
+private enum NoMembers: CodingKey {}
+
+extension EmptyMessageBody {
     public init(from decoder: any Decoder) throws {
-        _ = try decoder.container(keyedBy: CodingKeys.self)
+        _ = try decoder.container(keyedBy: NoMembers.self)
+        self.init()
     }
 
     public func encode(to encoder: any Encoder) throws {
-        _ = encoder.container(keyedBy: CodingKeys.self)
+        _ = encoder.container(keyedBy: NoMembers.self)
     }
 }
 
