@@ -67,8 +67,9 @@ $(DATA_DIR)/fashion-mnist/.verified:
 	@touch $@; echo "data: $(@D) verified"
 
 build: deps ## Build every target (debug)
-	@$(SWIFT) build --build-tests 2>&1 | tee .build-log.txt | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)' || true
-	@if [ "$${PIPESTATUS[0]:-0}" != 0 ] || grep -qE '(^|: )error:' .build-log.txt; then echo "build: failed" >&2; exit 1; fi
+	@set +e; $(SWIFT) build --build-tests 2>&1 | tee .build-log.txt | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)'; \
+	status=$${PIPESTATUS[0]}; set -e; \
+	if [ "$$status" != 0 ] || grep -qE '(^|: )error:' .build-log.txt; then echo "build: failed (swift build exited $$status)" >&2; exit 1; fi
 	@if [ "$(STRICT)" = 1 ] && grep -E '^$(CURDIR)/(Sources|Tests|bench)/.*warning:' .build-log.txt; then \
 	  echo "build: warnings in Strata's own code (warnings are errors in CI)" >&2; exit 1; fi
 	@rm -f .build-log.txt
