@@ -107,8 +107,8 @@ struct DemoBurst {
 
     func publish(to frontend: String) async throws {
         let publisher = try Publisher(endpoint: frontend, options: .bulk)
-        // Give the connection a moment to establish before the burst (PUB drops while unconnected).
-        try await Task.sleep(for: .milliseconds(200))
+        // Give the connection a moment to receive the bus's subscriptions (PUB drops until then, SPEC §16).
+        try await Task.sleep(for: .milliseconds(500))
         if let forged {
             var envelope = try signer.seal(forged).envelope
             envelope.sig = Hex.encode(try SigningKey().sign(envelope.canonicalBytes()))

@@ -120,6 +120,18 @@ struct ServiceRuntimeTests {
                 try await Task.sleep(for: .milliseconds(10))
                 if try ArchiverService.events(in: database, type: "diag.note").count > 0 { break }
             }
+            // The genuine note may have been the first through the joining gap; send the bad ones until
+            // both kinds have been counted.
+            let inbound = runtime.context.inbound
+            for _ in 0..<300 {
+                let counted = inbound.rejected.snapshot
+                if (counted[.badSignature] ?? 0) >= 1 && (counted[.malformed] ?? 0) >= 1 { break }
+                var forged = try signer.seal(DiagNote(n: 1_000, text: "forged")).envelope
+                forged.sig = Hex.encode(try SigningKey().sign(forged.canonicalBytes()))
+                publisher.publish(topic: "diag.note", payload: forged.wireBytes())
+                publisher.publish(topic: "diag.note", payload: Array("{not json".utf8))
+                try await Task.sleep(for: .milliseconds(10))
+            }
             // Its own heartbeats travel the same way; under load the first ones may be lost (SPEC §16).
             let identity = runtime.context.identity.hex
             for _ in 0..<500 {
