@@ -5,7 +5,7 @@ import StrataConsensus
 public import StrataCrypto
 public import StrataProtocol
 import StrataService
-import StrataTransport
+public import StrataTransport
 import Synchronization
 
 /// One live member of a consensus group: the pure PBFT core (`Replica`) driven over real sockets.
@@ -64,7 +64,7 @@ public final class ConsensusNode: Service {
     /// The member's status; `dropped` adds the frames the receiver refused before the core saw them.
     public var status: ConsensusStatusOK {
         var status = snapshot.withLock { $0 }
-        status.dropped += Int64(droppedFrames.count)
+        status.dropped += Int64(droppedFrames.value)
         return status
     }
 
@@ -90,7 +90,7 @@ public final class ConsensusNode: Service {
         let receiver = Task { [feed, droppedFrames, authenticator] in
             for await frame in inbox.messages {
                 guard let signed = ConsensusSigning.open(frame: frame, keys: authenticator.keys) else {
-                    droppedFrames.add(1)
+                    droppedFrames.increment()
                     continue
                 }
                 authenticator.remember(signed)
@@ -148,7 +148,7 @@ public final class ConsensusNode: Service {
             return replica
         }
         logger.notice("consensus member stopping", metadata: ["executed": "\(final.lastExecuted)", "view": "\(final.view)",
-                                                             "dropped": "\(final.counters.total + droppedFrames.count)"])
+                                                             "dropped": "\(final.counters.total + droppedFrames.value)"])
     }
 
     private func perform(_ effect: ConsensusEffect, peers: [Pusher?], timers: inout TimerTable,

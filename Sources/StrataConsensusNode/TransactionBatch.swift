@@ -2,6 +2,7 @@ import Foundation
 public import StrataConsensus
 public import StrataCrypto
 import Synchronization
+public import StrataTransport
 
 /// A proposal of the live consensus groups: a batch of transactions, each signed by its author
 /// (SPEC §20): `"STB1"`, a big-endian UInt32 count, then per transaction a UInt32 length, the
@@ -113,7 +114,7 @@ public final class BatchValidator: ProposalValidator {
             guard let key = authorKey(transaction.author),
                   key.verify(signature: transaction.signature, message: transaction.data) else { return false }
         }
-        verifiedTransactions.add(batch.transactions.count)
+        verifiedTransactions.increment(by: batch.transactions.count)
         accepted.withLock { memo in
             guard memo.set.insert(proposal.digest).inserted else { return }
             memo.order.append(proposal.digest)
@@ -125,11 +126,3 @@ public final class BatchValidator: ProposalValidator {
 
 /// The consensus core's digest type (StrataCrypto has its own `Digest`).
 public typealias ProposalDigest = StrataConsensus.Digest
-
-/// A thread-safe count (transactions verified, messages dropped).
-public final class Counter: Sendable {
-    private let value = Atomic<Int>(0)
-    public init() {}
-    public func add(_ amount: Int) { value.add(amount, ordering: .relaxed) }
-    public var count: Int { value.load(ordering: .relaxed) }
-}

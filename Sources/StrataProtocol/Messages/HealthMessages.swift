@@ -69,9 +69,7 @@ public struct HealthGetOK: MessageBody {
             (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || byte == 0x2e || byte == 0x2b || byte == 0x2d
         }
         guard versionOK else { throw ProtocolError(.invalid, "body.version: \"\(version.prefix(40))\" is not a version string") }
-        guard identity.utf8.count == 64, identity.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-            throw ProtocolError(.invalid, "body.identity: not 64 lowercase hex digits")
-        }
+        try Check.hex(identity, bytes: 32, field: "identity")
         let bound = 0...JSONValue.maxSafeInteger
         try Check.range(uptimeMs, bound, field: "uptime_ms")
         try Check.range(dbBytes, bound, field: "db_bytes")
