@@ -16,7 +16,7 @@ struct ConsensusLiveTests {
             import sqlite3, sys
             rows = sqlite3.connect(sys.argv[1]).execute("SELECT sequence, digest FROM entry ORDER BY sequence").fetchall()
             print("\\n".join(f"{s} {d}" for s, d in rows))
-            """, "\(dir)/r\(member)/consensus.sqlite"])
+            """, "\(dir)/r\(member)/consensus.sqlite"]).stdout
         var out: [Int: String] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ")
@@ -124,20 +124,5 @@ struct ConsensusLiveTests {
         let line = try status(roster)[member]
         guard let range = line.range(of: "dropped ") else { throw CLIError("no dropped count in \(line)") }
         return Int(line[range.upperBound...].prefix { $0.isNumber }) ?? -1
-    }
-}
-
-extension StrataBinary {
-    /// Runs Debian's Python with `arguments` and returns its stdout.
-    static func python(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

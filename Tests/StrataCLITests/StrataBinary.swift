@@ -26,20 +26,37 @@ struct StrataBinary {
         return running.finish()
     }
 
-    /// A started `strata` process whose output goes to temporary files.
+    static let python3 = "/usr/bin/python3"
+
+    /// Runs Debian's Python with `arguments` (paths relative to the package root) to completion.
+    static func python(_ arguments: [String], timeout: Double = 60) throws -> Result {
+        let running = try Running(arguments, executable: python3)
+        let deadline = Date().addingTimeInterval(timeout)
+        while running.process.isRunning && Date() < deadline { usleep(10_000) }
+        return running.finish()
+    }
+
+    /// One query through Python's sqlite3 module: the first row, columns joined by "|".
+    static func sqlite(_ file: String, _ query: String) throws -> String {
+        try python(["-c", "import sqlite3, sys; print('|'.join(map(str, sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())))",
+                    file, query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A started `strata` (or other) process whose output goes to temporary files.
     final class Running {
         let process = Process()
         private let outURL: URL
         private let errURL: URL
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], executable: String = StrataBinary.path) throws {
             let folder = FileManager.default.temporaryDirectory
             let tag = UUID().uuidString.prefix(8)
             outURL = folder.appendingPathComponent("strata-cli-\(tag).out")
             errURL = folder.appendingPathComponent("strata-cli-\(tag).err")
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-            process.executableURL = URL(fileURLWithPath: StrataBinary.path)
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.currentDirectoryURL = StrataBinary.packageRoot
             process.arguments = arguments
             process.standardOutput = try FileHandle(forWritingTo: outURL)
             process.standardError = try FileHandle(forWritingTo: errURL)

@@ -9,8 +9,6 @@ import Testing
 /// and data, and a clean SIGTERM of everything.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct UpTests {
-    static let python = "/usr/bin/python3"
-
     func endpoints(_ root: String) throws -> [String: [String: String]] {
         var result: [String: [String: String]] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: "\(root)/endpoints") where name.hasSuffix(".json") {
@@ -66,7 +64,7 @@ struct UpTests {
             #expect(senders.contains(String(identity.prefix(8))), "a verified heartbeat from \(instance)")
         }
         #expect(subscriber.status == 0, "every message verified in Python: \(subscriber.stderr)")
-        let health = try python(["examples/python/health.py", "--data-dir", root])
+        let health = try StrataBinary.python(["examples/python/health.py", "--data-dir", root])
         #expect(health.status == 0, "\(health.stdout)\n\(health.stderr)")
         #expect(health.stdout.split(separator: "\n").count == instances.count)
         for identity in identities.values { #expect(health.stdout.contains(identity)) }
@@ -118,39 +116,6 @@ struct UpTests {
     }
 
     func pythonSubscriber(backend: String) throws -> StrataBinary.Result {
-        try python(["examples/python/subscribe.py", "--endpoint", backend, "--topic", "node.heartbeat.", "--count", "60", "--timeout", "30"])
-    }
-
-    /// Runs a script of the repository with Debian's Python (paths relative to the package root).
-    func python(_ arguments: [String]) throws -> StrataBinary.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.currentDirectoryURL = StrataBinary.packageRoot
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return StrataBinary.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}
-
-extension StrataBinary {
-    /// One query through Python's sqlite3 module: the first row, columns joined by "|".
-    static func sqlite(_ file: String, _ query: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: UpTests.python)
-        process.arguments = ["-c", "import sqlite3, sys; print('|'.join(map(str, sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())))",
-                             file, query]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try StrataBinary.python(["examples/python/subscribe.py", "--endpoint", backend, "--topic", "node.heartbeat.", "--count", "60", "--timeout", "30"])
     }
 }
