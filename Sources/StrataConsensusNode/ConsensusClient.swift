@@ -2,17 +2,24 @@ import Foundation
 public import StrataCrypto
 public import StrataProtocol
 import StrataTransport
+import Synchronization
 
-/// A client of a consensus group: submits proposals to every member (PBFT clients multicast, so
-/// a new primary knows the request after a view change) and reports the first commit an answer
-/// confirms; asks members for their status.
+/// A client of a consensus group. As in PBFT (Castro & Liskov §4.1) it sends a proposal to the
+/// member it believes is the primary and multicasts it to every member only when that member does
+/// not confirm in time (so a new primary knows the request after a view change); it reports the
+/// first commit an answer confirms. It learns the primary from the members' status answers.
 public final class ConsensusClient: Sendable {
     public let roster: Roster
     private let signer: EnvelopeSigner
     private let requesters: [Requester]
+    /// How long the believed primary has to confirm before the proposal goes to every member.
+    private let primaryPatience: Duration
+    /// The member believed to be primary; nil until learned (or after it failed to answer).
+    private let believedPrimary = Mutex<Int?>(nil)
 
-    public init(roster: Roster, key: SigningKey) throws {
+    public init(roster: Roster, key: SigningKey, primaryPatience: Duration = .seconds(2)) throws {
         self.roster = roster
+        self.primaryPatience = primaryPatience
         signer = EnvelopeSigner(key: key)
         requesters = try roster.members.map { try Requester(connect: $0.requests, options: .bulk) }
     }
@@ -25,29 +32,62 @@ public final class ConsensusClient: Sendable {
         public let member: Int
     }
 
-    /// Submits `payload` to every member, each asked to answer once committed; returns the first
-    /// committed answer, or throws when no member confirmed within `timeout`.
+    /// Submits `payload` to the primary, then (if it does not confirm within the patience) to every
+    /// member, each asked to answer once committed; returns the first committed answer, or throws
+    /// when no member confirmed within `timeout`.
     public func submit(_ payload: [UInt8], timeout: Duration = .seconds(10)) async throws -> Commit {
         let start = ContinuousClock.now
-        let waitMs = Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        return try await withThrowingTaskGroup(of: Commit?.self) { group in
-            for (member, requester) in requesters.enumerated() {
+        let primary: Int?
+        if let known = believedPrimary.withLock({ $0 }) { primary = known } else { primary = await learnPrimary() }
+        if let primary {
+            let patience = min(timeout, primaryPatience)
+            if let commit = await ask(members: [primary], payload, wait: patience, start: start) { return commit }
+            believedPrimary.withLock { $0 = nil }
+        }
+        let remaining = timeout - start.duration(to: .now)
+        guard remaining > .zero, let commit = await ask(members: Array(requesters.indices), payload, wait: remaining, start: start) else {
+            throw ConsensusNodeError("no member confirmed the proposal within \(timeout)")
+        }
+        _ = await learnPrimary()
+        return commit
+    }
+
+    /// Asks `members` to commit `payload` and answer within `wait`; the first committed answer.
+    private func ask(members: [Int], _ payload: [UInt8], wait: Duration, start: ContinuousClock.Instant) async -> Commit? {
+        let waitMs = Int64(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)
+        return await withTaskGroup(of: Commit?.self) { group in
+            for member in members {
+                let requester = requesters[member]
                 group.addTask { [signer] in
-                    guard let reply = try? await requester.request(timeout: timeout + .seconds(1), retries: 0, makePayload: { _ in
+                    guard let reply = try? await requester.request(timeout: wait + .seconds(1), retries: 0, makePayload: { _ in
                         try signer.seal(ConsensusSubmit(payload: payload, waitMs: waitMs)).wire
                     }), case .success(let message) = InboundValidator(policy: InboundPolicy(maxBytes: 1 << 20)).accept(reply),
                           let ok = try? message.body(as: ConsensusSubmitOK.self), ok.committed else { return nil }
                     return Commit(sequence: UInt64(ok.sequence), latency: start.duration(to: .now), member: member)
                 }
             }
-            for try await result in group {
+            for await result in group {
                 if let result {
                     group.cancelAll()
                     return result
                 }
             }
-            throw ConsensusNodeError("no member confirmed the proposal within \(timeout)")
+            return nil
         }
+    }
+
+    /// Asks every member for its status and believes the primary that most answers name (nil
+    /// when no member answers).
+    @discardableResult
+    public func learnPrimary() async -> Int? {
+        var votes: [Int64: Int] = [:]
+        for status in await statuses() {
+            if let status, !status.changingView { votes[status.primary, default: 0] += 1 }
+        }
+        guard let (primary, _) = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+              requesters.indices.contains(Int(primary)) else { return nil }
+        believedPrimary.withLock { $0 = Int(primary) }
+        return Int(primary)
     }
 
     /// Each member's status, or nil for a member that did not answer.

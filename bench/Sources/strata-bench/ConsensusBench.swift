@@ -16,7 +16,9 @@ enum ConsensusBench: BenchSuite {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var table = BenchTable(columns: ["n", "latency batches", "p50 ms", "p99 ms", "CPU ms/commit", "tx/batch", "batches", "tx/s",
                                          "bound tx/s", "vs bound", "replica CPU s", "verify share"])
-        for members in [4, 7, 10] {
+        // STRATA_BENCH_MEMBERS=4 (or "4,7") measures only those group sizes.
+        let sizes = ProcessInfo.processInfo.environment["STRATA_BENCH_MEMBERS"].map { $0.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 4 } } ?? [4, 7, 10]
+        for members in sizes.isEmpty ? [4, 7, 10] : sizes {
             let group = try await LiveGroup.start(members: members)
             defer { group.stop() }
             let cpuBefore = group.cpuSeconds()
