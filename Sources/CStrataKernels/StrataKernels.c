@@ -27,6 +27,17 @@ static inline int column_masks(int n, int j, __mmask16 mask[4]) {
     return count;
 }
 
+/* The step both kernels are made of: acc[a][c] += s[a * stride] * (the C zmm of row), for a < A. */
+BLOCK void accumulate(__m512 acc[8][4], const float *s, long stride, const float *row, int A, int C,
+                      const __mmask16 *mask) {
+    __m512 v[4];
+    for (int c = 0; c < C; c++) v[c] = _mm512_maskz_loadu_ps(mask[c], row + 16 * c);
+    for (int a = 0; a < A; a++) {
+        __m512 scalar = _mm512_set1_ps(s[a * stride]);
+        for (int c = 0; c < C; c++) acc[a][c] = _mm512_fmadd_ps(scalar, v[c], acc[a][c]);
+    }
+}
+
 /* R rows x C zmm of out = b + x w (optionally ReLU); x, out at the block's first row, w, b, out at its column. */
 BLOCK void forward_block(const float *x, int k, const float *w, int n, const float *b, int relu, float *out,
                          int R, int C, const __mmask16 *mask) {
@@ -35,14 +46,8 @@ BLOCK void forward_block(const float *x, int k, const float *w, int n, const flo
         __m512 bias = b ? _mm512_maskz_loadu_ps(mask[c], b + 16 * c) : _mm512_setzero_ps();
         for (int r = 0; r < R; r++) acc[r][c] = bias;
     }
-    for (int p = 0; p < k; p++) {
-        __m512 wv[4];
-        for (int c = 0; c < C; c++) wv[c] = _mm512_maskz_loadu_ps(mask[c], w + (long)p * n + 16 * c);
-        for (int r = 0; r < R; r++) {
-            __m512 xv = _mm512_set1_ps(x[(long)r * k + p]);
-            for (int c = 0; c < C; c++) acc[r][c] = _mm512_fmadd_ps(xv, wv[c], acc[r][c]);
-        }
-    }
+    /* Over the inputs p: x[r][p] (one per row) times W's row p. */
+    for (int p = 0; p < k; p++) accumulate(acc, x + p, k, w + (long)p * n, R, C, mask);
     for (int r = 0; r < R; r++)
         for (int c = 0; c < C; c++) {
             __m512 v = relu ? _mm512_max_ps(acc[r][c], _mm512_setzero_ps()) : acc[r][c];
@@ -82,14 +87,8 @@ BLOCK void update_block(const float *x, int rows, int k, const float *d, int n, 
     __m512 acc[8][4];
     for (int q = 0; q < P; q++)
         for (int c = 0; c < C; c++) acc[q][c] = _mm512_setzero_ps();
-    for (int r = 0; r < rows; r++) {
-        __m512 dv[4];
-        for (int c = 0; c < C; c++) dv[c] = _mm512_maskz_loadu_ps(mask[c], d + (long)r * n + 16 * c);
-        for (int q = 0; q < P; q++) {
-            __m512 xv = _mm512_set1_ps(x[(long)r * k + q]);
-            for (int c = 0; c < C; c++) acc[q][c] = _mm512_fmadd_ps(xv, dv[c], acc[q][c]);
-        }
-    }
+    /* Over the batch rows r: x[r][q] (one per input column) times d's row r. */
+    for (int r = 0; r < rows; r++) accumulate(acc, x + (long)r * k, 1, d + (long)r * n, P, C, mask);
     for (int q = 0; q < P; q++)
         for (int c = 0; c < C; c++) {
             float *target = w + (long)q * n + 16 * c;

@@ -86,12 +86,12 @@ struct TrainingKernelTests {
     /// Trains one batch of `rows` random rows (the whole data set, so the batch order cannot matter)
     /// with the simd kernel and compares with `ReferenceStep`, parameter by parameter and the loss.
     private func expectReferenceStep(_ kind: ModelKind, rows: Int, seed: UInt64) throws {
-        var generator = SplitMix(seed)
-        let features = (0 ..< rows * kind.inputs).map { _ in Float(generator.unit()) }
-        let labels = (0..<rows).map { _ in UInt8(generator.next() % UInt64(kind.classes)) }
+        var generator = SeededGenerator(seed: seed)
+        let features = (0 ..< rows * kind.inputs).map { _ in Float(generator.uniform()) }
+        let labels = (0..<rows).map { _ in UInt8(generator.below(kind.classes)) }
         let data = try Dataset(features: features, labels: labels, featureCount: kind.inputs, classCount: kind.classes)
         // Larger than PyTorch's init so that many hidden units are active and many are not.
-        let start = (0..<kind.parameterCount).map { _ in Float(generator.unit() - 0.5) * 0.4 }
+        let start = (0..<kind.parameterCount).map { _ in Float(generator.uniform() - 0.5) * 0.4 }
         let lr: Float = 0.5
         let trainer = try LocalTrainer(kind: kind, config: TrainingConfig(learningRate: lr, batchSize: rows), kernel: .simd)
         let result = try trainer.train(from: start, on: data, seed: 0)
@@ -161,19 +161,4 @@ private struct ReferenceStep {
             }
         }
     }
-}
-
-/// A small seeded generator for test inputs (SplitMix64), independent of the library's.
-private struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
