@@ -34,7 +34,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // System libraries from Debian: libzmq3-dev, libssl-dev, libopenblas-dev, zlib1g-dev. Nothing else is C.
+        // System libraries from Debian: libzmq3-dev, libssl-dev, libopenblas-dev, zlib1g-dev.
         // libzmq.pc adds -isystem flags SwiftPM refuses; zmq.h sits in /usr/include, so no pkg-config.
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -44,7 +44,11 @@ let package = Package(
         .target(name: "StrataCrypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "StrataProtocol", dependencies: ["StrataCrypto"], swiftSettings: strictSettings),
         .target(name: "StrataTransport", dependencies: ["CZeroMQ"], swiftSettings: strictSettings),
-        .target(name: "StrataLearning", dependencies: ["CBLAS", "CZlib"], swiftSettings: strictSettings),
+        // Strata's only C: the AVX-512 training kernels, chosen at run time (per-function target
+        // attributes, so the binary runs on any x86-64). -O2 in debug builds too: unoptimised
+        // intrinsics are ~25x slower than OpenBLAS and would slow every test that trains.
+        .target(name: "CStrataKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "StrataLearning", dependencies: ["CBLAS", "CStrataKernels", "CZlib"], swiftSettings: strictSettings),
         .target(name: "StrataConsensus", dependencies: [], swiftSettings: strictSettings),
         .target(
             name: "StrataLedger",

@@ -10,20 +10,25 @@ public struct LocalTrainingResult: Sendable, Hashable {
 
 /// Local training: mini-batch SGD with softmax cross-entropy, starting from the global parameters.
 ///
-/// The hot loop runs on OpenBLAS `cblas_sgemm` over workspaces allocated once per call
-/// (`TrainingWorkspace`), so no batch allocates. The SGD step is fused into the weight-gradient
-/// GEMMs (`W ← W − lr·Aᵀ·δ`, beta = 1). Rows are visited in a seeded order per epoch; the last batch
-/// of an epoch may be short. BLAS results may differ in the last bits between thread counts or CPU
-/// kernels, so training is reproducible on one machine and thread count, not bit-identical
-/// everywhere; scoring and aggregation, which nodes vote on, do not use BLAS (see `Evaluator`).
+/// The hot loop runs on a `TrainingKernel` — Strata's AVX-512 kernels where the CPU has them,
+/// else OpenBLAS `cblas_sgemm` — over workspaces allocated once per call (`TrainingWorkspace`), so
+/// no batch allocates. The SGD step is fused into the weight-gradient products (`W ← W − lr·Aᵀ·δ`).
+/// Rows are visited in a seeded order per epoch; the last batch of an epoch may be short. The two
+/// kernels (and BLAS across thread counts or CPU kernels) differ in the last bits, so training is
+/// reproducible for one machine, kernel and thread count, not bit-identical everywhere; scoring and
+/// aggregation, which nodes vote on, use neither (see `Evaluator`).
 public struct LocalTrainer: Sendable, Hashable {
     public let kind: ModelKind
     public let config: TrainingConfig
+    public let kernel: TrainingKernel
 
-    public init(kind: ModelKind, config: TrainingConfig) throws {
+    /// `kernel` defaults to the fastest this CPU runs; asking for `.simd` without AVX-512 throws.
+    public init(kind: ModelKind, config: TrainingConfig, kernel: TrainingKernel = .best) throws {
         try config.validate()
+        try kernel.requireAvailable()
         self.kind = kind
         self.config = config
+        self.kernel = kernel
     }
 
     /// Pins OpenBLAS to `threads` threads for this process (the benchmark uses 1: per-core speed).
@@ -42,7 +47,7 @@ public struct LocalTrainer: Sendable, Hashable {
         guard data.count > 0 else { throw LearningError(.invalidArgument, "cannot train on an empty dataset") }
         try FiniteCheck.require(global, what: "global model")
         var parameters = global
-        let workspace = TrainingWorkspace(kind: kind, batchSize: min(config.batchSize, data.count))
+        let workspace = TrainingWorkspace(kind: kind, batchSize: min(config.batchSize, data.count), kernel: kernel)
         var order = Array(0..<data.count)
         var generator = SeededGenerator(seed: seed)
         var lastEpochLoss = 0.0

@@ -3,7 +3,8 @@ import Foundation
 import StrataLearning
 
 /// `strata learn speed`: times local training on Fashion-MNIST train (60,000 rows) and prints one
-/// JSON line. `make bench` runs it next to the numpy reference (bench/numpy_mlp.py).
+/// JSON line naming the kernel that ran. `make bench` runs it next to the numpy reference
+/// (bench/numpy_mlp.py).
 struct LearnSpeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "speed",
@@ -22,13 +23,18 @@ struct LearnSpeedCommand: ParsableCommand {
     @Option(help: "Mini-batch size.")
     var batch: Int = 32
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(help: "OpenBLAS threads (the blas kernel's).")
     var threads: Int = 1
+
+    @Option(help: "Training kernel: simd (AVX-512) or blas (OpenBLAS); default the fastest this CPU runs.")
+    var kernel: String = TrainingKernel.best.rawValue
 
     func validate() throws {
         guard ["logreg", "mlp"].contains(model) else { throw ValidationError("--model \"\(model)\" is not one of logreg, mlp") }
         guard epochs >= 1, epochs <= 100 else { throw ValidationError("--epochs must be in 1…100") }
         guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be in 1…64") }
+        guard let choice = TrainingKernel(rawValue: kernel) else { throw ValidationError("--kernel \"\(kernel)\" is not one of simd, blas") }
+        guard choice != .simd || TrainingKernel.simdAvailable else { throw ValidationError("--kernel simd needs AVX-512F/DQ and FMA, which this CPU lacks") }
     }
 
     func run() throws {
@@ -36,7 +42,8 @@ struct LearnSpeedCommand: ParsableCommand {
         let kind: ModelKind = model == "mlp" ? .mlp784 : .logreg784
         let (train, _) = try DatasetCatalog.loadFashionMNIST(dataDirectory: dataDir)
         let trainer = try LocalTrainer(kind: kind, config: TrainingConfig(
-            learningRate: TrainingConfig.reference(for: kind).learningRate, batchSize: batch, epochs: 1))
+            learningRate: TrainingConfig.reference(for: kind).learningRate, batchSize: batch, epochs: 1),
+            kernel: TrainingKernel(rawValue: kernel) ?? .best)
         var parameters = Model.initialized(kind, seed: 0).parameters
         var rates: [String] = []
         var losses: [String] = []
@@ -53,6 +60,7 @@ struct LearnSpeedCommand: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("{\"layout\":\"\(kind.layout)\",\"samples\":\(train.count),\"samples_per_second\":[\(rates.joined(separator: ","))],"
-            + "\"loss\":[\(losses.joined(separator: ","))],\"peak_rss_kib\":\(usage.ru_maxrss),\"threads\":\(threads)}")
+            + "\"loss\":[\(losses.joined(separator: ","))],\"peak_rss_kib\":\(usage.ru_maxrss),\"threads\":\(threads),"
+            + "\"kernel\":\"\(trainer.kernel)\"}")
     }
 }
