@@ -23,11 +23,6 @@ public final class ConsensusNode: Service {
         public init() {}
     }
 
-    enum Event: Sendable {
-        case input(ConsensusInput)
-        case submit(Proposal)
-    }
-
     public let index: Int
     public let roster: Roster
     private let key: SigningKey
@@ -36,8 +31,7 @@ public final class ConsensusNode: Service {
     private let logger: Logger
     private let validator = BatchValidator()
     private let authenticator: Ed25519Authenticator
-    private let events: AsyncStream<Event>
-    private let feed: AsyncStream<Event>.Continuation
+    private let control: MemberControl
     private let waiters = CommitWaiters()
     private let snapshot: Mutex<ConsensusStatusOK>
     public let droppedFrames = Counter()
@@ -56,7 +50,7 @@ public final class ConsensusNode: Service {
         self.settings = settings
         self.logger = logger
         authenticator = try Ed25519Authenticator(roster: roster)
-        (events, feed) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingOldest(100_000))
+        control = try MemberControl()
         snapshot = Mutex(ConsensusStatusOK(replica: Int64(index), members: Int64(roster.members.count), view: 0, primary: 0,
                                            executed: 0, changingView: false, stateDigest: ""))
     }
@@ -73,69 +67,74 @@ public final class ConsensusNode: Service {
         let head = try store.ledgerHead(history: config.executedHistory)
         let restored = try Replica(id: ReplicaID(index), config: config, authenticator: authenticator, validator: validator,
                                    restoring: try store.records(), ledger: head)
-        let inbox = try Puller(bind: roster.members[index].consensus)
-        defer { inbox.close() }
-        let peers = try roster.members.enumerated().map { offset, member in
-            offset == index ? nil : try Pusher(connect: member.consensus)
-        }
-        defer { for peer in peers { peer?.close() } }
         let endpoint = try RequestEndpoint(bind: roster.members[index].requests, signer: EnvelopeSigner(key: key),
                                            handlers: handlers(), policy: InboundPolicy(maxBytes: 4 << 20), options: .bulk)
         defer { endpoint.close() }
+        let control = self.control
+        let outcome = await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (done: CheckedContinuation<Result<Replica, any Error>, Never>) in
+                    let thread = Thread { [self] in
+                        done.resume(returning: Result { try memberLoop(restored, head: head, requests: endpoint.endpoint) })
+                    }
+                    thread.name = "strata-consensus-r\(index)"
+                    thread.stackSize = 8 << 20
+                    thread.start()
+                }
+            } onCancel: { control.stop() }
+        } onGracefulShutdown: { control.stop() }
+        let final = try outcome.get()
+        logger.notice("consensus member stopping", metadata: ["executed": "\(final.lastExecuted)", "view": "\(final.view)",
+                                                             "dropped": "\(final.counters.total + droppedFrames.value)"])
+    }
+
+    /// The member's one thread: it alone owns the core, the inbox, the peer links and the timers,
+    /// and waits on the inbox and the control wake-up together. A received frame is decoded,
+    /// verified and applied on this thread, so it crosses one thread hand-off (libzmq's I/O thread
+    /// to this one) and a sent frame one more; no task or queue stands between socket and core.
+    private func memberLoop(_ restored: Replica, head: LedgerHead, requests: String) throws -> Replica {
+        let inbox = try DirectSocket(bind: roster.members[index].consensus, kind: .pull)
+        defer { inbox.close() }
+        let peers = try roster.members.enumerated().map { offset, member in
+            offset == index ? nil : try DirectSocket(connect: member.consensus, kind: .push)
+        }
+        defer { for peer in peers { peer?.close() } }
         logger.notice("consensus member up", metadata: [
             "chain": "\(roster.chain)", "replica": "\(index)", "members": "\(roster.members.count)",
-            "consensus": "\(inbox.endpoint)", "requests": "\(endpoint.endpoint)", "executed": "\(head.sequence)", "view": "\(restored.view)",
+            "consensus": "\(inbox.endpoint)", "requests": "\(requests)", "executed": "\(head.sequence)", "view": "\(restored.view)",
         ])
-        // Frames are decoded and their signatures checked here, beside the core's task.
-        let receiver = Task { [feed, droppedFrames, authenticator] in
-            for await frame in inbox.messages {
-                guard let signed = ConsensusSigning.open(frame: frame, keys: authenticator.keys) else {
+        var replica = restored
+        var timers = TimerDeadlines()
+        var lastDigest = head.stateDigest
+        var (shownDigest, shownHex) = (ProposalDigest.null, "")
+        var pending: [ConsensusInput] = [.resume]
+        while true {
+            let (proposals, stopping) = control.take()
+            if stopping { return replica }
+            pending += proposals.map { .request($0) }
+            // At most a bounded burst of frames per turn, so timers and requests are not starved.
+            for _ in 0..<Self.framesPerTurn {
+                guard let frames = inbox.receive() else { break }
+                guard frames.count == 1, let signed = ConsensusSigning.open(frame: frames[0], keys: authenticator.keys) else {
                     droppedFrames.increment()
                     continue
                 }
                 authenticator.remember(signed)
-                feed.yield(.input(.receive(signed)))
+                pending.append(.receive(signed))
             }
-        }
-        defer { receiver.cancel() }
-        feed.yield(.input(.resume))
-        // The one owner of the core: replica, timers and the state digest live in this task only.
-        let final = try await cancelWhenGracefulShutdown { [self] () async throws -> Replica in
-            var replica = restored
-            var timers = TimerTable()
-            var lastDigest = head.stateDigest
-            var (shownDigest, shownHex) = (ProposalDigest.null, "")
-            defer { timers.cancelAll() }
-            for await event in events {
-                var inputs: [ConsensusInput]
-                switch event {
-                case .input(let input): inputs = [input]
-                case .submit(let proposal): inputs = [.request(proposal)]
-                }
-                // Own messages come straight back before anything else is handled, as the core
-                // expects (a primary's own PRE-PREPARE is in its log before its next proposal).
-                while !inputs.isEmpty {
-                    // Records the core asks to persist are written together, in one transaction,
-                    // right before the first effect that could let anyone see them.
-                    var records: [DurableRecord] = []
-                    for effect in replica.apply(inputs.removeFirst()) {
-                        if case .persist(let record) = effect {
-                            records.append(record)
-                            continue
-                        }
-                        try store.append(records)
-                        records.removeAll()
-                        try perform(effect, peers: peers, timers: &timers, lastDigest: &lastDigest, loopback: &inputs)
-                    }
-                    try store.append(records)
-                }
-                let (view, primary, executed, changing) = (replica.view, replica.primary, replica.lastExecuted, replica.isChangingView)
-                let dropped = replica.counters.total
+            pending += timers.expire(at: .now).map { .timeout($0) }
+            for input in pending {
+                try apply(input, to: &replica, peers: peers, timers: &timers, lastDigest: &lastDigest)
+            }
+            let applied = !pending.isEmpty
+            pending.removeAll(keepingCapacity: true)
+            if applied {
                 if lastDigest != shownDigest {
                     shownDigest = lastDigest
                     shownHex = lastDigest == .null ? "" : lastDigest.hex
                 }
-                let stateHex = shownHex
+                let (view, primary, executed, changing) = (replica.view, replica.primary, replica.lastExecuted, replica.isChangingView)
+                let (dropped, stateHex) = (replica.counters.total, shownHex)
                 snapshot.withLock { status in
                     status.view = Int64(view)
                     status.primary = Int64(primary.rawValue)
@@ -145,13 +144,37 @@ public final class ConsensusNode: Service {
                     status.dropped = Int64(dropped)
                 }
             }
-            return replica
+            // Frames left over from a full burst make the inbox readable at once (zmq_poll is level-triggered).
+            let wait = timers.millisecondsUntilNext(from: .now) ?? -1
+            _ = control.poll.wait([inbox], timeoutMillis: wait)
         }
-        logger.notice("consensus member stopping", metadata: ["executed": "\(final.lastExecuted)", "view": "\(final.view)",
-                                                             "dropped": "\(final.counters.total + droppedFrames.value)"])
     }
 
-    private func perform(_ effect: ConsensusEffect, peers: [Pusher?], timers: inout TimerTable,
+    private static let framesPerTurn = 512
+
+    /// Applies one input and performs its effects in order. Own messages come straight back before
+    /// anything else is handled, as the core expects (a primary's own PRE-PREPARE is in its log
+    /// before its next proposal). Records the core asks to persist are written together, in one
+    /// transaction, right before the first effect that could let anyone see them.
+    private func apply(_ input: ConsensusInput, to replica: inout Replica, peers: [DirectSocket?], timers: inout TimerDeadlines,
+                       lastDigest: inout ProposalDigest) throws {
+        var inputs = [input]
+        while !inputs.isEmpty {
+            var records: [DurableRecord] = []
+            for effect in replica.apply(inputs.removeFirst()) {
+                if case .persist(let record) = effect {
+                    records.append(record)
+                    continue
+                }
+                try store.append(records)
+                records.removeAll()
+                try perform(effect, peers: peers, timers: &timers, lastDigest: &lastDigest, loopback: &inputs)
+            }
+            try store.append(records)
+        }
+    }
+
+    private func perform(_ effect: ConsensusEffect, peers: [DirectSocket?], timers: inout TimerDeadlines,
                          lastDigest: inout ProposalDigest, loopback: inout [ConsensusInput]) throws {
         switch effect {
         case .persist(let record):
@@ -166,11 +189,7 @@ public final class ConsensusNode: Service {
             authenticator.remember(signed)
             if to.rawValue == index { loopback.append(.receive(signed)) } else { peers[to.rawValue]?.send(frame) }
         case .scheduleTimer(let id, let ticks):
-            let (feed, tick) = (self.feed, settings.tick)
-            timers.schedule(id, task: Task {
-                try? await Task.sleep(for: tick * Int(min(ticks, 1_000_000)))
-                if !Task.isCancelled { feed.yield(.input(.timeout(id))) }
-            })
+            timers.schedule(id, after: settings.tick * Int(min(ticks, 1_000_000)), from: .now)
         case .cancelTimer(let id):
             timers.cancel(id)
         case .commit(let entry):
@@ -186,7 +205,7 @@ public final class ConsensusNode: Service {
     }
 
     private func handlers() -> RequestHandlers {
-        let (validator, feed, waiters) = (self.validator, self.feed, self.waiters)
+        let (validator, control, waiters) = (self.validator, self.control, self.waiters)
         let status: @Sendable () -> ConsensusStatusOK = { [self] in self.status }
         return RequestHandlers()
             .serving(ConsensusSubmit.self) { request, _ in
@@ -196,7 +215,10 @@ public final class ConsensusNode: Service {
                     throw ProtocolError(.invalid, "the payload is not a well-formed batch of validly signed transactions")
                 }
                 let ticket = waiters.register(proposal.digest)
-                feed.yield(.submit(proposal))
+                guard control.submit(proposal) else {
+                    waiters.cancel(ticket)
+                    throw ProtocolError(.unavailable, "this member has \(MemberControl.maxQueued) proposals queued; try again later")
+                }
                 guard request.waitMs > 0 else {
                     waiters.cancel(ticket)
                     return ConsensusSubmitOK(digest: proposal.digest.hex, committed: false, sequence: 0)
@@ -210,21 +232,65 @@ public final class ConsensusNode: Service {
     }
 }
 
-/// The core's live timers: one task per kind; scheduling a kind again replaces the older one.
-struct TimerTable {
-    private var tasks: [TimerKind: Task<Void, Never>] = [:]
+/// Requests handed to a member's thread from other threads, and the stop signal; `poll` wakes it.
+final class MemberControl: Sendable {
+    let poll: PollLoop
+    private let state = Mutex<(proposals: [Proposal], stopping: Bool)>(([], false))
+    static let maxQueued = 10_000
 
-    mutating func schedule(_ id: TimerID, task: Task<Void, Never>) {
-        tasks[id.kind]?.cancel()
-        tasks[id.kind] = task
+    init() throws { poll = try PollLoop() }
+
+    /// Queues a proposal for the core; false when `maxQueued` already wait.
+    func submit(_ proposal: Proposal) -> Bool {
+        let queued = state.withLock { state -> Bool in
+            guard state.proposals.count < Self.maxQueued else { return false }
+            state.proposals.append(proposal)
+            return true
+        }
+        if queued { poll.wake() }
+        return queued
+    }
+
+    func stop() {
+        state.withLock { $0.stopping = true }
+        poll.wake()
+    }
+
+    /// The queued proposals (emptying the queue) and whether the member must stop.
+    func take() -> ([Proposal], Bool) {
+        state.withLock { state in
+            defer { state.proposals.removeAll() }
+            return (state.proposals, state.stopping)
+        }
+    }
+}
+
+/// The core's live timers as deadlines on the member's thread: one per kind; scheduling a kind
+/// again replaces the older one.
+struct TimerDeadlines {
+    private var live: [TimerKind: (id: TimerID, at: ContinuousClock.Instant)] = [:]
+
+    mutating func schedule(_ id: TimerID, after delay: Duration, from now: ContinuousClock.Instant) {
+        live[id.kind] = (id, now + delay)
     }
 
     mutating func cancel(_ id: TimerID) {
-        tasks.removeValue(forKey: id.kind)?.cancel()
+        live.removeValue(forKey: id.kind)
     }
 
-    mutating func cancelAll() {
-        for task in tasks.values { task.cancel() }
-        tasks.removeAll()
+    /// Removes and returns the timers due at `now`.
+    mutating func expire(at now: ContinuousClock.Instant) -> [TimerID] {
+        let due = live.values.filter { $0.at <= now }.sorted { $0.at < $1.at }.map(\.id)
+        for id in due { live.removeValue(forKey: id.kind) }
+        return due
+    }
+
+    /// Whole milliseconds until the next deadline (rounded up), nil when none is set.
+    func millisecondsUntilNext(from now: ContinuousClock.Instant) -> Int? {
+        guard let next = live.values.map(\.at).min() else { return nil }
+        let left = now.duration(to: next)
+        guard left > .zero else { return 0 }
+        let (seconds, attoseconds) = left.components
+        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }
