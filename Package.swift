@@ -138,7 +138,7 @@ let package = Package(
             dependencies: ["StrataLedger", "StrataCrypto", "StrataProtocol", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Integration tests: run the built `strata` binary as real processes on loopback.
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataProtocol", "StrataTransport", "StrataCrypto"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataProtocol", "StrataTransport", "StrataCrypto", "StrataConsensus"]),
     ],
     swiftLanguageModes: [.v6]
 )

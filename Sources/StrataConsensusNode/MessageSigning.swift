@@ -4,18 +4,13 @@ public import StrataCrypto
 import Synchronization
 
 /// The signed bytes of a consensus message and the frames that carry them (SPEC §20). The signed
-/// bytes are the message's JSON with sorted keys (bytes as hex/base64 text, so it is its RFC 8785
-/// form). A frame is the 64-byte Ed25519 signature followed by exactly those bytes, so a receiver
-/// verifies what it received without encoding anything again.
+/// bytes are the message's `BinaryCodec` form (one encoding per message, so certificates can be
+/// re-checked). A frame is the 64-byte Ed25519 signature followed by exactly those bytes, so a
+/// receiver verifies what it received without encoding anything again.
 public enum ConsensusSigning {
     public static let signatureBytes = 64
 
-    public static func bytes(_ message: ConsensusMessage) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every field of a ConsensusMessage is a plain value; encoding cannot fail.
-        return [UInt8]((try? encoder.encode(message)) ?? Data())
-    }
+    public static func bytes(_ message: ConsensusMessage) -> [UInt8] { BinaryCodec.encode(message) }
 
     /// Signs `message`: the signed message for the core and the frame for the peers.
     public static func sign(_ message: ConsensusMessage, with key: SigningKey) -> (signed: SignedMessage, frame: [UInt8]) {
@@ -30,7 +25,7 @@ public enum ConsensusSigning {
         guard frame.count > signatureBytes else { return nil }
         let signature = Array(frame[..<signatureBytes])
         let body = Array(frame[signatureBytes...])
-        guard let message = try? JSONDecoder().decode(ConsensusMessage.self, from: Data(body)) else { return nil }
+        guard let message = try? BinaryCodec.decodeMessage(body) else { return nil }
         let index = message.sender.rawValue
         guard keys.indices.contains(index), keys[index].verify(signature: signature, message: body) else { return nil }
         return SignedMessage(message: message, signature: signature)
@@ -42,7 +37,7 @@ public enum ConsensusSigning {
 /// of a received message is a lookup; signatures inside certificates are verified here in full.
 public final class Ed25519Authenticator: MessageAuthenticator {
     public let keys: [PublicKey]
-    private let verified = Mutex<(set: Set<SignedMessage>, order: [SignedMessage])>(([], []))
+    private let verified = Mutex<(set: Set<Verified>, order: [Verified])>(([], []))
     private static let memory = 8_192
 
     public init(roster: Roster) throws {
@@ -52,16 +47,31 @@ public final class Ed25519Authenticator: MessageAuthenticator {
     /// Records a message whose signature was checked on arrival (or that this member signed).
     public func remember(_ signed: SignedMessage) {
         verified.withLock { memo in
-            guard memo.set.insert(signed).inserted else { return }
-            memo.order.append(signed)
+            guard memo.set.insert(Verified(signed)).inserted else { return }
+            memo.order.append(Verified(signed))
             if memo.order.count > Self.memory { memo.set.remove(memo.order.removeFirst()) }
         }
     }
 
     public func isAuthentic(_ signed: SignedMessage) -> Bool {
-        if verified.withLock({ $0.set.contains(signed) }) { return true }
+        if verified.withLock({ $0.set.contains(Verified(signed)) }) { return true }
         let index = signed.message.sender.rawValue
         guard keys.indices.contains(index) else { return false }
         return keys[index].verify(signature: signed.signature, message: ConsensusSigning.bytes(signed.message))
+    }
+}
+
+/// A memo key for a verified message: hashed by its 64-byte signature alone (hashing a large
+/// proposal's payload on every lookup cost more than the lookup saved) and equal only when the
+/// message matches too, so a signature moved onto another message is never taken as verified.
+private struct Verified: Hashable {
+    let signed: SignedMessage
+
+    init(_ signed: SignedMessage) { self.signed = signed }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(signed.signature) }
+
+    static func == (lhs: Verified, rhs: Verified) -> Bool {
+        lhs.signed.signature == rhs.signed.signature && lhs.signed.message == rhs.signed.message
     }
 }

@@ -5,7 +5,8 @@ import StrataCrypto
 
 /// A member's stable storage in its own SQLite file (WAL): the write-ahead log of `DurableRecord`s
 /// the core asks to persist (appended before any message that depends on it is sent), and the
-/// executed entries with their commit certificates (the ledger state transfer serves from).
+/// executed entries with their commit certificates (the ledger state transfer serves from), both
+/// in their `BinaryCodec` form.
 /// `synchronous = NORMAL` in WAL mode: a committed write survives the process being killed (the
 /// case the tests exercise); only a power loss can take the last transactions.
 public final class NodeStore: Sendable {
@@ -36,8 +37,7 @@ public final class NodeStore: Sendable {
     /// Appends records in one transaction (all of them are durable when it returns).
     public func append(_ records: [DurableRecord]) throws {
         guard !records.isEmpty else { return }
-        let encoder = JSONEncoder()
-        let rows = try records.map { try encoder.encode($0) }
+        let rows = records.map { Data(BinaryCodec.encode($0)) }
         try pool.write { db in
             for data in rows { try db.execute(sql: "INSERT INTO wal (record) VALUES (?)", arguments: [data]) }
         }
@@ -45,13 +45,13 @@ public final class NodeStore: Sendable {
 
     public func records() throws -> [DurableRecord] {
         try pool.read { db in
-            try Data.fetchAll(db, sql: "SELECT record FROM wal ORDER BY id").map { try JSONDecoder().decode(DurableRecord.self, from: $0) }
+            try Data.fetchAll(db, sql: "SELECT record FROM wal ORDER BY id").map { try Self.decode(DurableRecord.self, $0, BinaryCodec.decodeRecord) }
         }
     }
 
     /// Stores an executed entry; a second store of the same sequence must be the same digest.
     public func store(_ entry: CommittedEntry) throws {
-        let data = try JSONEncoder().encode(entry)
+        let data = Data(BinaryCodec.encode(entry))
         try pool.write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT digest FROM entry WHERE sequence = ?", arguments: [Int64(entry.sequence)]) {
                 guard existing == entry.proposal.digest.hex else {
@@ -73,11 +73,18 @@ public final class NodeStore: Sendable {
             var expected = Int64(from)
             for row in rows {
                 guard row["sequence"] as Int64 == expected else { break }
-                out.append(try JSONDecoder().decode(CommittedEntry.self, from: row["entry"] as Data))
+                out.append(try Self.decode(CommittedEntry.self, row["entry"] as Data, BinaryCodec.decodeEntry))
                 expected += 1
             }
             return out
         }
+    }
+
+    /// Rows are `BinaryCodec` bytes; rows written by Strata before it (JSON, starting with `{`)
+    /// are still read.
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ binary: ([UInt8]) throws(BinaryCodec.CodecError) -> T) throws -> T {
+        if data.first == UInt8(ascii: "{") { return try JSONDecoder().decode(type, from: data) }
+        return try binary([UInt8](data))
     }
 
     /// What a restarting member tells its core about the executed prefix.

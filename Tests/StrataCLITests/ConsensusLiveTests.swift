@@ -1,4 +1,5 @@
 import Foundation
+import StrataConsensus
 import StrataCrypto
 import StrataProtocol
 import StrataTransport
@@ -99,18 +100,20 @@ struct ConsensusLiveTests {
         let link = try Pusher(connect: target)
         let stranger = try SigningKey()
         // Frames are signature + signed bytes (SPEC §20): a vote "from member 1" signed by a stranger,
-        // a vote from a non-member, a too-short frame and bytes that are not a message.
-        let forgedVote = Array(#"{"commit":{"_0":{"digest":"00","replica":1,"sequence":99,"view":1}}}"#.utf8)
-        let nonMember = Array(#"{"commit":{"_0":{"digest":"00","replica":77,"sequence":1,"view":1}}}"#.utf8)
+        // a vote from a non-member, a too-short frame and bytes that are not a message (JSON).
+        let forgedVote = BinaryCodec.encode(.commit(Vote(view: 1, sequence: 99, digest: Digest([0]), replica: ReplicaID(1))))
+        let nonMember = BinaryCodec.encode(.commit(Vote(view: 1, sequence: 1, digest: Digest([0]), replica: ReplicaID(77))))
+        let notBinary = Array(#"{"commit":{"_0":{"digest":"00","replica":1,"sequence":99,"view":1}}}"#.utf8)
         for _ in 0..<5 {
             link.send(stranger.sign(forgedVote) + forgedVote)
             link.send(stranger.sign(nonMember) + nonMember)
             link.send(Array("short".utf8))
+            link.send(stranger.sign(notBinary) + notBinary)
         }
         try await Task.sleep(for: .milliseconds(500))
         link.close()
         let droppedAfter = try droppedCount(roster, member: 2)
-        #expect(droppedAfter - droppedBefore >= 15, "every bad frame is counted (\(droppedBefore) -> \(droppedAfter))")
+        #expect(droppedAfter - droppedBefore >= 20, "every bad frame is counted (\(droppedBefore) -> \(droppedAfter))")
         let (attacked, reference) = (try ledger(dir, 2), try ledger(dir, 1))
         #expect(attacked == reference, "nothing bad reached the ledger")
         let last = try StrataBinary.run(["replica", "submit", "--roster", roster, "--batches", "1"], timeout: 30)
