@@ -26,6 +26,10 @@ public struct DropCounters: Hashable, Sendable, CustomStringConvertible {
     public var badCertificate = 0
     /// Otherwise malformed (e.g. a checkpoint at a sequence that is not a multiple of K).
     public var malformed = 0
+    /// Not a drop, so not in `total`: a PREPARE or COMMIT for a slot that already has its quorum
+    /// (or is executed), ignored before its signature is checked. In the normal case each member
+    /// sees about n − quorum of them per phase; they could not change any state.
+    public var late = 0
 
     public init() {}
 
@@ -34,10 +38,19 @@ public struct DropCounters: Hashable, Sendable, CustomStringConvertible {
             + equivocation + notPrimary + invalidProposal + rejectedRequest + badCertificate + malformed
     }
 
+    /// Adds every count of `other` (sums over members or runs).
+    public mutating func add(_ other: DropCounters) {
+        nonMember += other.nonMember; badSignature += other.badSignature; oversize += other.oversize
+        oldView += other.oldView; futureView += other.futureView; outsideWindow += other.outsideWindow
+        duplicate += other.duplicate; equivocation += other.equivocation; notPrimary += other.notPrimary
+        invalidProposal += other.invalidProposal; rejectedRequest += other.rejectedRequest
+        badCertificate += other.badCertificate; malformed += other.malformed; late += other.late
+    }
+
     public var description: String {
         "nonMember=\(nonMember) badSignature=\(badSignature) oversize=\(oversize) oldView=\(oldView) "
             + "futureView=\(futureView) outsideWindow=\(outsideWindow) duplicate=\(duplicate) "
             + "equivocation=\(equivocation) notPrimary=\(notPrimary) invalidProposal=\(invalidProposal) "
-            + "rejectedRequest=\(rejectedRequest) badCertificate=\(badCertificate) malformed=\(malformed)"
+            + "rejectedRequest=\(rejectedRequest) badCertificate=\(badCertificate) malformed=\(malformed) late=\(late)"
     }
 }

@@ -99,6 +99,7 @@ public struct Replica: Sendable {
         let message = signed.message
         guard config.isMember(message.sender) else { counters.nonMember += 1; return }
         guard withinBounds(signed) else { counters.oversize += 1; return }
+        guard !isLate(message) else { counters.late += 1; return }
         guard authenticator.isAuthentic(signed) else { counters.badSignature += 1; return }
         switch message {
         case .prePrepare(let m): onPrePrepare(m, &out)
@@ -109,6 +110,20 @@ public struct Replica: Sendable {
         case .newView(let m): onNewView(m, &out)
         case .fetch(let m): onFetch(m, &out)
         case .entries(let m): onEntries(m, &out)
+        }
+    }
+
+    /// A vote that can no longer change anything: one for a sequence already executed, a PREPARE
+    /// for a slot this member already prepared in that view (its certificate is formed), a COMMIT
+    /// for a sequence already committed. It is ignored before its signature is checked: signature
+    /// checks are most of a member's work, and in the normal case n − quorum votes per phase arrive
+    /// after the quorum. (A certificate formed from late votes is never needed: quorum
+    /// intersection already puts every committed request in some correct member's VIEW-CHANGE.)
+    func isLate(_ message: ConsensusMessage) -> Bool {
+        switch message {
+        case .prepare(let m): return m.sequence <= lastExecuted || (log[m.sequence]?.committedInView == m.view && m.view == view)
+        case .commit(let m): return m.sequence <= lastExecuted || log[m.sequence]?.committed != nil
+        default: return false
         }
     }
 

@@ -84,6 +84,30 @@ struct BadInputTests {
         #expect(expected >= 1)
     }
 
+    @Test("a vote for a slot that already has its quorum is ignored as late, before its signature is checked")
+    func lateVotes() throws {
+        var group = try warmGroup()
+        #expect(group.ledgers[1].count == 2)
+        // The normal case itself leaves late votes: n - quorum per phase arrive after the quorum.
+        #expect(group.replicas.allSatisfy { $0.counters.late > 0 })
+        let digest = try #require(group.ledgers[1].first).proposal.digest
+        let lateBefore = group.replicas[1].counters.late
+        let dropsBefore = group.replicas[1].counters.total
+        // Bad signatures: if they were checked they would count as badSignature.
+        for message in [ConsensusMessage.commit(Vote(view: 0, sequence: 1, digest: digest, replica: ReplicaID(3))),
+                        .prepare(Vote(view: 0, sequence: 2, digest: digest, replica: ReplicaID(3)))] {
+            let (before, effects) = deliver(SignedMessage(message: message, signature: [0xDE, 0xAD]), to: &group)
+            #expect(effects.isEmpty)
+            #expect(Snapshot(group.replicas[1]) == before)
+        }
+        #expect(group.replicas[1].counters.late == lateBefore + 2)
+        #expect(group.replicas[1].counters.total == dropsBefore)
+        // A vote for a slot still short of its quorum is checked: the same forgery for sequence 3 is a bad signature.
+        _ = deliver(SignedMessage(message: .prepare(Vote(view: 0, sequence: 3, digest: digest, replica: ReplicaID(3))),
+                                  signature: [0xDE, 0xAD]), to: &group)
+        #expect(group.replicas[1].counters.badSignature == 1)
+    }
+
     @Test("a pre-prepare from a member that is not the primary is dropped as notPrimary")
     func notPrimary() throws {
         var group = try warmGroup()

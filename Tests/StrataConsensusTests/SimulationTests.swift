@@ -38,17 +38,7 @@ struct SimulationTests {
             if outcome.stableCheckpoints > 0 { withStableCheckpoint += 1 }
             worstLatency = max(worstLatency, outcome.worstCommitLatencyAfterGST)
             highestView = max(highestView, outcome.viewsReached)
-            let d = outcome.dropped
-            dropped.nonMember += d.nonMember
-            dropped.badSignature += d.badSignature
-            dropped.oversize += d.oversize
-            dropped.oldView += d.oldView
-            dropped.futureView += d.futureView
-            dropped.outsideWindow += d.outsideWindow
-            dropped.duplicate += d.duplicate
-            dropped.equivocation += d.equivocation
-            dropped.invalidProposal += d.invalidProposal
-            dropped.badCertificate += d.badCertificate
+            dropped.add(outcome.dropped)
         }
 
         var summary: String {

@@ -83,17 +83,7 @@ func runSchedule(_ plan: SchedulePlan) -> ScheduleOutcome {
             }
         }
         outcome.viewsReached = max(outcome.viewsReached, simulator.nodes[index].replica.view)
-        let counters = simulator.nodes[index].replica.counters
-        outcome.dropped.nonMember += counters.nonMember
-        outcome.dropped.badSignature += counters.badSignature
-        outcome.dropped.oversize += counters.oversize
-        outcome.dropped.oldView += counters.oldView
-        outcome.dropped.futureView += counters.futureView
-        outcome.dropped.outsideWindow += counters.outsideWindow
-        outcome.dropped.duplicate += counters.duplicate
-        outcome.dropped.equivocation += counters.equivocation
-        outcome.dropped.invalidProposal += counters.invalidProposal
-        outcome.dropped.badCertificate += counters.badCertificate
+        outcome.dropped.add(simulator.nodes[index].replica.counters)
     }
     outcome.committedAtCorrect = ledgers.map(\.count).min() ?? 0
 
