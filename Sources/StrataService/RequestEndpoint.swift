@@ -21,10 +21,16 @@ public final class RequestEndpoint: Sendable {
         let validator = InboundValidator(policy: policy)
         let handlers = handlers.types.contains(DiagEcho.messageType)
             ? handlers : handlers.serving(DiagEcho.self) { request, _ in DiagEchoOK(text: request.text) }
-        server = try ReplyServer(bind: endpoint, options: options) { request in
-            let reply = await RequestEndpoint.answer(request.frames, validator: validator, handlers: handlers, stats: stats)
-            return signer.seal(type: reply.type, body: reply.body, re: reply.re).wire
-        }
+        // Checks run on the socket's thread in arrival order (a sender's `seq` must be seen in the
+        // order it was sent, or concurrent requests would refuse each other as `replayed`); only
+        // the handler runs as a task.
+        server = try ReplyServer(bind: endpoint, options: options, admit: { request in
+            let answer = RequestEndpoint.admit(request.frames, validator: validator, handlers: handlers, stats: stats)
+            return {
+                let reply = await answer()
+                return signer.seal(type: reply.type, body: reply.body, re: reply.re).wire
+            }
+        })
         self.endpoint = server.endpoint
     }
 
@@ -33,7 +39,7 @@ public final class RequestEndpoint: Sendable {
 
     public func close(lingerMillis: Int32 = 200) { server.close(lingerMillis: lingerMillis) }
 
-    struct Reply {
+    struct Reply: Sendable {
         let type: String
         let body: JSONValue
         let re: String
@@ -41,35 +47,43 @@ public final class RequestEndpoint: Sendable {
 
     static let unknownRequestID = String(repeating: "0", count: 32)
 
-    static func answer(_ frames: [[UInt8]], validator: InboundValidator, handlers: RequestHandlers,
-                       stats: EndpointStats) async -> Reply {
+    /// Framing, the SPEC §12 checks and the handler lookup, at once; the returned work runs the
+    /// handler (or just returns the error reply).
+    static func admit(_ frames: [[UInt8]], validator: InboundValidator, handlers: RequestHandlers,
+                      stats: EndpointStats) -> @Sendable () async -> Reply {
         stats.received.increment()
-        func failure(_ error: ProtocolError, re: String?) -> Reply {
+        @Sendable func failure(_ error: ProtocolError, re: String?) -> Reply {
             stats.rejected.add(error.code)
             let body = (try? JSONValueEncoder.encode(ErrorReply(error))) ?? .object([:])
             return Reply(type: ErrorReply.messageType, body: body, re: re ?? unknownRequestID)
         }
         // Framing (SPEC §6): exactly one frame after the routing envelope.
         guard frames.count <= 1 else {
-            return failure(ProtocolError(.extraFrames, "\(frames.count) frames after the delimiter, a request has 1"), re: nil)
+            let reply = failure(ProtocolError(.extraFrames, "\(frames.count) frames after the delimiter, a request has 1"), re: nil)
+            return { reply }
         }
         let verified: VerifiedMessage
         switch validator.accept(frames.first ?? []) {
         case .success(let message): verified = message
-        case .failure(let rejection): return failure(rejection.error, re: rejection.requestID)
+        case .failure(let rejection):
+            let reply = failure(rejection.error, re: rejection.requestID)
+            return { reply }
         }
         let request = verified.envelope
         guard let handler = handlers.handler(for: request.type) else {
-            return failure(ProtocolError(.unknownType, "\(request.type) is not a request this endpoint serves"), re: request.id)
+            let reply = failure(ProtocolError(.unknownType, "\(request.type) is not a request this endpoint serves"), re: request.id)
+            return { reply }
         }
-        do {
-            let (type, body) = try await handler(verified)
-            stats.answered.increment()
-            return Reply(type: type, body: body, re: request.id)
-        } catch let error as ProtocolError {
-            return failure(error, re: request.id)
-        } catch {
-            return failure(ProtocolError(.internal, "\(request.type) failed: \(error)"), re: request.id)
+        return {
+            do {
+                let (type, body) = try await handler(verified)
+                stats.answered.increment()
+                return Reply(type: type, body: body, re: request.id)
+            } catch let error as ProtocolError {
+                return failure(error, re: request.id)
+            } catch {
+                return failure(ProtocolError(.internal, "\(request.type) failed: \(error)"), re: request.id)
+            }
         }
     }
 }

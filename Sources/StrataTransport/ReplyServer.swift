@@ -10,7 +10,8 @@ public struct IncomingRequest: Sendable {
 ///
 /// It speaks to REQ clients and to DEALER clients that send an empty delimiter: everything up to and
 /// including the first empty frame is the routing envelope, echoed back on the reply. Requests without
-/// a delimiter are dropped and counted in `malformed`. The handler runs as a Swift task; at most
+/// a delimiter are dropped and counted in `malformed`. The handler runs as a Swift task (after an
+/// optional synchronous admission step on the socket's thread, in arrival order); at most
 /// `maxInFlight` run at once and further requests are dropped and counted in `overloaded`.
 public final class ReplyServer: Sendable {
     private let thread: SocketThread
@@ -19,8 +20,16 @@ public final class ReplyServer: Sendable {
     public let overloaded = Counter()
     private let inFlight = Gauge()
 
+    public convenience init(bind endpoint: String, options: SocketOptions = .control, maxInFlight: Int = 256,
+                            handler: @escaping @Sendable (IncomingRequest) async -> [UInt8]) throws(TransportError) {
+        try self.init(bind: endpoint, options: options, maxInFlight: maxInFlight, admit: { request in { await handler(request) } })
+    }
+
+    /// `admit` runs on the socket's thread for each request in arrival order (a sender's replay
+    /// check must see its requests in the order they came); the work it returns runs as a task
+    /// and its result is the reply.
     public init(bind endpoint: String, options: SocketOptions = .control, maxInFlight: Int = 256,
-                handler: @escaping @Sendable (IncomingRequest) async -> [UInt8]) throws(TransportError) {
+                admit: @escaping @Sendable (IncomingRequest) -> @Sendable () async -> [UInt8]) throws(TransportError) {
         var resolved = endpoint
         let box = ThreadBox()
         let malformed = self.malformed, overloaded = self.overloaded, inFlight = self.inFlight
@@ -38,9 +47,9 @@ public final class ReplyServer: Sendable {
                 return
             }
             let routing = Array(frames[...delimiter])
-            let request = IncomingRequest(frames: Array(frames[(delimiter + 1)...]))
+            let work = admit(IncomingRequest(frames: Array(frames[(delimiter + 1)...])))
             Task {
-                let reply = await handler(request)
+                let reply = await work()
                 inFlight.leave()
                 box.thread?.send(routing + [reply])
             }

@@ -13,6 +13,7 @@ public final class Requester: Sendable {
     private let thread: SocketThread
     private let waiting = PendingRequests()
     private let nextCorrelation = Mutex<UInt64>(1)
+    private let sendOrder = Mutex<Void>(())
     public let endpoint: String
     public let lateReplies = Counter()
     /// Attempts that got no reply in time.
@@ -48,7 +49,7 @@ public final class Requester: Sendable {
         for attempt in 0...max(0, retries) {
             try Task.checkCancellation()
             guard thread.isRunning else { throw TransportError(.closed, "the requester for \(endpoint) is closed") }
-            if let reply = await attemptOnce([try makePayload(attempt)], timeout: timeout) { return reply }
+            if let reply = try await attemptOnce(timeout: timeout, makeFrames: { [try makePayload(attempt)] }) { return reply }
             if !Task.isCancelled { timeouts.increment() }
             // Lazy Pirate: a peer that stayed silent may be gone; start from a fresh connection.
             if attempt < retries { thread.enqueue(.reopen) }
@@ -64,27 +65,38 @@ public final class Requester: Sendable {
     /// Sends several frames after the delimiter (a malformed request; tests and conformance tools).
     public func request(frames: [[UInt8]], timeout: Duration = .seconds(2), retries: Int = 0) async throws -> [UInt8] {
         for attempt in 0...max(0, retries) {
-            if let reply = await attemptOnce(frames, timeout: timeout) { return reply }
+            if let reply = try await attemptOnce(timeout: timeout, makeFrames: { frames }) { return reply }
             if !Task.isCancelled { timeouts.increment() }
             if attempt < retries { thread.enqueue(.reopen) }
         }
         throw TransportError(.timeout, "no reply from \(endpoint) after \(max(0, retries) + 1) attempt(s) of \(timeout) each; is the service running?")
     }
 
-    private func attemptOnce(_ payload: [[UInt8]], timeout: Duration) async -> [UInt8]? {
+    /// One attempt. The frames are made and queued for sending under one lock, so requests leave
+    /// in the order their payloads were made: a signed envelope's `seq` must reach the server in
+    /// increasing order, or the server refuses the later-arriving lower one as `replayed`.
+    private func attemptOnce(timeout: Duration, makeFrames: () throws -> [[UInt8]]) async throws -> [UInt8]? {
         let correlation = nextCorrelation.withLock { value in
             defer { value &+= 1 }
             return value
         }
         let tag = withUnsafeBytes(of: correlation) { Array($0) }
-        return await withTaskCancellationHandler {
+        var failure: (any Error)?
+        let reply = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
                 waiting.register(correlation, continuation, deadline: .now + timeout)
-                thread.send([tag, []] + payload)
+                do {
+                    try sendOrder.withLock { _ in thread.send([tag, []] + (try makeFrames())) }
+                } catch {
+                    failure = error
+                    _ = waiting.complete(correlation, with: nil)
+                }
             }
         } onCancel: {
             _ = waiting.complete(correlation, with: nil)
         }
+        if let failure { throw failure }
+        return reply
     }
 
     /// Closes the socket; outstanding requests end with no reply.

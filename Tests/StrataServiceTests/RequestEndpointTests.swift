@@ -155,4 +155,29 @@ struct RequestEndpointTests {
         let memberReply = try await harness.exchange(try EnvelopeSigner(key: member).seal(DiagEcho(text: "member")).wire)
         #expect(memberReply.type == "diag.echo.ok")
     }
+
+    @Test("many concurrent requests from one sender over one connection are all answered, none refused as replayed")
+    func concurrentFromOneSender() async throws {
+        let harness = try Harness()
+        let (client, signer) = (harness.client, harness.clientSigner)
+        // Each envelope takes the next `seq` as it is sealed; the endpoint must check them in the
+        // order they arrive, not in the order concurrent handlers happen to run.
+        let replies = try await withThrowingTaskGroup(of: String.self) { group in
+            for number in 0..<200 {
+                group.addTask {
+                    let reply = try await client.request(timeout: .seconds(10), retries: 0) { _ in
+                        try signer.seal(DiagEcho(text: "n\(number)")).wire
+                    }
+                    guard case .success(let message) = InboundValidator().accept(reply) else { return "invalid reply" }
+                    return message.envelope.type
+                }
+            }
+            var types: [String] = []
+            for try await type in group { types.append(type) }
+            return types
+        }
+        #expect(replies.count == 200)
+        #expect(replies.allSatisfy { $0 == "diag.echo.ok" }, "answers: \(Dictionary(grouping: replies, by: { $0 }).mapValues(\.count))")
+        #expect(harness.seen.all.count == 200)
+    }
 }
