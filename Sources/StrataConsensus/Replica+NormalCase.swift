@@ -179,10 +179,15 @@ extension Replica {
     }
 
     /// After execution progress: update the progress timer (§4.4) and let the primary fill the window.
+    /// The primary restarts its own timer on every execution: it only guards against a primary
+    /// that is stale (e.g. restarted into a view the others left) and so makes no progress at all;
+    /// a busy primary with a deep queue must not suspect itself (its oldest request can wait longer
+    /// than the timeout behind the window while commits flow, and with requests sent to it alone
+    /// no backup would follow its view change).
     mutating func afterProgress(_ out: inout [ConsensusEffect]) {
         if fetchTarget <= lastExecuted { cancel(.fetch, &out) }
         guard !isChangingView else { return }
-        updateProgressTimer(&out)
+        updateProgressTimer(&out, restart: isPrimary)
         proposeQueued(&out)
     }
 
