@@ -60,6 +60,7 @@ extension Replica {
             return false
         }
         if lastExecuted < sequence { beginFetch(upTo: sequence, &out) }
+        releaseHeld(&out)
         proposeQueued(&out)
     }
 

@@ -17,6 +17,7 @@ extension Replica {
         for sequence in log.keys {
             log[sequence]?.prePrepare = nil
         }
+        heldAhead.removeAll()
         prepareVotes.discard(viewsBelow: target)
         commitVotes.discard(viewsBelow: target)
         restoredPrepares = restoredPrepares.filter { $0.key.view >= target }
@@ -113,6 +114,7 @@ extension Replica {
         prepareVotes.discard(viewsBelow: newView)
         commitVotes.discard(viewsBelow: newView)
         for sequence in log.keys { log[sequence]?.prePrepare = nil }
+        heldAhead.removeAll()
         if plan.stableSequence > lowWatermark {
             makeStable(plan.stableSequence, proof: plan.stableProof, &out)
         }

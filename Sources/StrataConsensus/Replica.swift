@@ -49,6 +49,9 @@ public struct Replica: Sendable {
     var restoredPrepares: [VoteSlot: Digest] = [:]
     /// Requests waiting to execute, in arrival order.
     public internal(set) var pending: [Proposal] = []
+    /// Authentic normal-case messages of this view for sequences just above the window, by
+    /// sequence (see `holdIfJustAhead`).
+    var heldAhead: [UInt64: [SignedMessage]] = [:]
     var executedDigests: [Digest] = []
     var executedSet: Set<Digest> = []
     /// The pending request the progress timer is watching.
@@ -95,12 +98,13 @@ public struct Replica: Sendable {
 
     // MARK: Admission: membership, size, signature — before anything reads the message.
 
-    private mutating func receive(_ signed: SignedMessage, _ out: inout [ConsensusEffect]) {
+    mutating func receive(_ signed: SignedMessage, _ out: inout [ConsensusEffect]) {
         let message = signed.message
         guard config.isMember(message.sender) else { counters.nonMember += 1; return }
         guard withinBounds(signed) else { counters.oversize += 1; return }
         guard !isLate(message) else { counters.late += 1; return }
         guard authenticator.isAuthentic(signed) else { counters.badSignature += 1; return }
+        guard !holdIfJustAhead(signed) else { return }
         switch message {
         case .prePrepare(let m): onPrePrepare(m, &out)
         case .prepare(let m): onPrepare(m, signed, &out)
@@ -124,6 +128,40 @@ public struct Replica: Sendable {
         case .prepare(let m): return m.sequence <= lastExecuted || (log[m.sequence]?.committedInView == m.view && m.view == view)
         case .commit(let m): return m.sequence <= lastExecuted || log[m.sequence]?.committed != nil
         default: return false
+        }
+    }
+
+    /// Members' windows move at slightly different moments: a backup can receive the primary's
+    /// PRE-PREPARE (or another member's vote) for h + L + 1 just before the CHECKPOINTs that move
+    /// its own window there. Dropping it would stall that slot until a view change or a state
+    /// transfer, so a normal-case message of the current view at most one window above h + L is
+    /// held (at most 2n + 1 per sequence, L sequences) and received again when the window moves.
+    mutating func holdIfJustAhead(_ signed: SignedMessage) -> Bool {
+        let (sequence, messageView): (UInt64, UInt64)
+        switch signed.message {
+        case .prePrepare(let m): (sequence, messageView) = (m.sequence, m.view)
+        case .prepare(let m), .commit(let m): (sequence, messageView) = (m.sequence, m.view)
+        default: return false
+        }
+        guard sequence > highWatermark, sequence <= highWatermark + config.logWindow, messageView == view, !isChangingView else {
+            return false
+        }
+        var held = heldAhead[sequence, default: []]
+        if held.contains(signed) {
+            counters.duplicate += 1
+        } else if held.count >= 2 * config.members + 1 {
+            counters.outsideWindow += 1
+        } else {
+            held.append(signed)
+            heldAhead[sequence] = held
+        }
+        return true
+    }
+
+    /// Receives again the held messages the window now covers (after it moved).
+    mutating func releaseHeld(_ out: inout [ConsensusEffect]) {
+        for sequence in heldAhead.keys.sorted() where sequence <= highWatermark {
+            for signed in heldAhead.removeValue(forKey: sequence) ?? [] { receive(signed, &out) }
         }
     }
 

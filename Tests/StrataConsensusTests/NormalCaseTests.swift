@@ -44,6 +44,41 @@ struct NormalCaseTests {
         }
     }
 
+    @Test("a pre-prepare and votes just above a backup's window are held until its window moves, then commit")
+    func justAheadIsHeld() throws {
+        final class Captured { var messages: [(from: Int, ConsensusMessage)] = [] }
+        var group = try LockstepGroup(members: 4)  // K = 2, L = 4
+        let captured = Captured()
+        // r1 hears nothing for now; the other three (a quorum) order five requests.
+        group.allows = { from, to, message in
+            if to == 1 { captured.messages.append((from, message)) }
+            return to != 1
+        }
+        for id in 1...5 { group.request(SimulatedRequests.proposal(id: UInt64(id))) }
+        #expect(group.ledgers[0].count == 5 && group.ledgers[1].isEmpty)
+        #expect(group.replicas[1].highWatermark == 4)
+        // Then r1 gets everything about sequence 5 (its h + L + 1) first, the rest after, as can
+        // happen when the primary's window moved before r1's.
+        group.allows = { _, _, _ in true }
+        func sequence(of message: ConsensusMessage) -> UInt64? {
+            switch message {
+            case .prePrepare(let m): m.sequence
+            case .prepare(let m), .commit(let m): m.sequence
+            default: nil
+            }
+        }
+        let ahead = captured.messages.filter { sequence(of: $0.1) == 5 }
+        let rest = captured.messages.filter { sequence(of: $0.1) != 5 }
+        for (from, message) in ahead { group.input(.receive(group.oracle.sign(message, by: from)), at: 1) }
+        #expect(group.replicas[1].heldAhead[5]?.isEmpty == false, "held, not dropped")
+        for (from, message) in rest {
+            group.input(.receive(group.oracle.sign(message, by: from)), at: 1)
+            group.settle()
+        }
+        #expect(group.digests(at: 1) == group.digests(at: 0), "r1 executed all five, sequence 5 from the held messages")
+        #expect(group.replicas[1].heldAhead.isEmpty)
+    }
+
     @Test("the primary never proposes beyond the high watermark: requests wait until a checkpoint is stable")
     func windowBoundsProposals() throws {
         var group = try LockstepGroup(members: 4)
