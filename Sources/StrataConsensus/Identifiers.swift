@@ -25,6 +25,11 @@ public struct Digest: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
     public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
+    /// Hashes the bytes in one call (an array of bytes would feed the hasher byte by byte).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public var description: String {
         bytes.isEmpty ? "null" : bytes.prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }

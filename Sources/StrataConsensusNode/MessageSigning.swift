@@ -69,7 +69,7 @@ private struct Verified: Hashable {
 
     init(_ signed: SignedMessage) { self.signed = signed }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(signed.signature) }
+    func hash(into hasher: inout Hasher) { signed.signature.withUnsafeBytes { hasher.combine(bytes: $0) } }
 
     static func == (lhs: Verified, rhs: Verified) -> Bool {
         lhs.signed.signature == rhs.signed.signature && lhs.signed.message == rhs.signed.message

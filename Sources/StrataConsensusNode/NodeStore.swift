@@ -39,7 +39,8 @@ public final class NodeStore: Sendable {
         guard !records.isEmpty else { return }
         let rows = records.map { Data(BinaryCodec.encode($0)) }
         try pool.write { db in
-            for data in rows { try db.execute(sql: "INSERT INTO wal (record) VALUES (?)", arguments: [data]) }
+            let insert = try db.cachedStatement(sql: "INSERT INTO wal (record) VALUES (?)")
+            for data in rows { try insert.execute(arguments: [data]) }
         }
     }
 
@@ -53,14 +54,15 @@ public final class NodeStore: Sendable {
     public func store(_ entry: CommittedEntry) throws {
         let data = Data(BinaryCodec.encode(entry))
         try pool.write { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT digest FROM entry WHERE sequence = ?", arguments: [Int64(entry.sequence)]) {
-                guard existing == entry.proposal.digest.hex else {
-                    throw ConsensusNodeError("sequence \(entry.sequence) already holds \(existing.prefix(12)), refusing \(entry.proposal.digest.hex.prefix(12))")
-                }
-                return
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO entry (sequence, view, digest, payload, entry) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [Int64(entry.sequence), Int64(entry.view), entry.proposal.digest.hex, Data(entry.proposal.payload), data])
+            guard db.changesCount == 0 else { return }
+            // The sequence was stored before: only the same digest again is fine.
+            let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT digest FROM entry WHERE sequence = ?"),
+                                               arguments: [Int64(entry.sequence)]) ?? ""
+            guard existing == entry.proposal.digest.hex else {
+                throw ConsensusNodeError("sequence \(entry.sequence) already holds \(existing.prefix(12)), refusing \(entry.proposal.digest.hex.prefix(12))")
             }
-            try db.execute(sql: "INSERT INTO entry (sequence, view, digest, payload, entry) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Int64(entry.sequence), Int64(entry.view), entry.proposal.digest.hex, Data(entry.proposal.payload), data])
         }
     }
 
