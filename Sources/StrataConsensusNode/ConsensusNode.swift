@@ -75,9 +75,10 @@ public final class ConsensusNode: Service {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (done: CheckedContinuation<Result<Replica, any Error>, Never>) in
                     let thread = Thread { [self] in
+                        // Named from inside: on Linux a thread can only name itself (ps -L, top -H, perf).
+                        Thread.current.name = "consensus-r\(index)"
                         done.resume(returning: Result { try memberLoop(restored, head: head, requests: endpoint.endpoint) })
                     }
-                    thread.name = "strata-consensus-r\(index)"
                     thread.stackSize = 8 << 20
                     thread.start()
                 }
@@ -85,7 +86,8 @@ public final class ConsensusNode: Service {
         } onGracefulShutdown: { control.stop() }
         let final = try outcome.get()
         logger.notice("consensus member stopping", metadata: ["executed": "\(final.lastExecuted)", "view": "\(final.view)",
-                                                             "dropped": "\(final.counters.total + droppedFrames.value)"])
+                                                             "dropped": "\(final.counters.total + droppedFrames.value)",
+                                                             "counters": "\(final.counters) undecodable=\(droppedFrames.value)"])
     }
 
     /// The member's one thread: it alone owns the core, the inbox, the peer links and the timers,
@@ -107,11 +109,12 @@ public final class ConsensusNode: Service {
         var timers = TimerDeadlines()
         var lastDigest = head.stateDigest
         var (shownDigest, shownHex) = (ProposalDigest.null, "")
+        var shownView = (restored.view, restored.isChangingView)
         var pending: [ConsensusInput] = [.resume]
         while true {
-            let (proposals, stopping) = control.take()
+            let (proposals, checked, stopping) = control.take()
             if stopping { return replica }
-            pending += proposals.map { .request($0) }
+            pending += proposals.map { .request($0) } + checked.map { .receive($0) }
             // At most a bounded burst of frames per turn, so timers and requests are not starved.
             for _ in 0..<Self.framesPerTurn {
                 guard let frames = inbox.receive() else { break }
@@ -120,6 +123,16 @@ public final class ConsensusNode: Service {
                     continue
                 }
                 authenticator.remember(signed)
+                if shouldCheckAside(signed, replica), control.startChecking() {
+                    let (validator, control) = (self.validator, self.control)
+                    Task.detached {
+                        if case .prePrepare(let m) = signed.message, validator.digestMatches(m.proposal) {
+                            _ = validator.isAcceptable(m.proposal, at: m.sequence)
+                        }
+                        control.checked(signed)
+                    }
+                    continue
+                }
                 pending.append(.receive(signed))
             }
             pending += timers.expire(at: .now).map { .timeout($0) }
@@ -135,6 +148,12 @@ public final class ConsensusNode: Service {
                 }
                 let (view, primary, executed, changing) = (replica.view, replica.primary, replica.lastExecuted, replica.isChangingView)
                 let (dropped, stateHex) = (replica.counters.total, shownHex)
+                if (view, changing) != shownView {
+                    shownView = (view, changing)
+                    logger.notice(changing ? "view change started" : "view installed", metadata: [
+                        "view": "\(view)", "primary": "r\(primary.rawValue)", "executed": "\(executed)", "pending": "\(replica.pending.count)",
+                    ])
+                }
                 snapshot.withLock { status in
                     status.view = Int64(view)
                     status.primary = Int64(primary.rawValue)
@@ -151,6 +170,17 @@ public final class ConsensusNode: Service {
     }
 
     private static let framesPerTurn = 512
+
+    /// A PRE-PREPARE of the current primary for a sequence the core may still need has its
+    /// transactions checked on another thread before the core sees it (the core's own check is
+    /// then a memo hit): checking a large batch takes tens of milliseconds, and the votes queued
+    /// behind it on this thread would wait that long — long enough, with a window of proposals
+    /// arriving at once, to stall commits past the request timeout.
+    private func shouldCheckAside(_ signed: SignedMessage, _ replica: Replica) -> Bool {
+        guard case .prePrepare(let m) = signed.message, !m.proposal.isNull else { return false }
+        return m.replica == replica.primary && m.view == replica.view && !replica.isChangingView
+            && m.sequence > replica.lastExecuted && m.sequence <= replica.highWatermark + UInt64(replica.config.logWindow)
+    }
 
     /// Applies one input and performs its effects in order. Own messages come straight back before
     /// anything else is handled, as the core expects (a primary's own PRE-PREPARE is in its log
@@ -232,11 +262,20 @@ public final class ConsensusNode: Service {
     }
 }
 
-/// Requests handed to a member's thread from other threads, and the stop signal; `poll` wakes it.
+/// Work handed to a member's thread from other threads — requests, pre-prepares whose batch was
+/// checked aside — and the stop signal; `poll` wakes it.
 final class MemberControl: Sendable {
     let poll: PollLoop
-    private let state = Mutex<(proposals: [Proposal], stopping: Bool)>(([], false))
+    private struct State {
+        var proposals: [Proposal] = []
+        var checked: [SignedMessage] = []
+        var checking = 0
+        var stopping = false
+    }
+    private let state = Mutex(State())
     static let maxQueued = 10_000
+    /// Batches checked aside at once; beyond that the core checks them itself.
+    static let maxChecking = 64
 
     init() throws { poll = try PollLoop() }
 
@@ -251,16 +290,37 @@ final class MemberControl: Sendable {
         return queued
     }
 
+    /// Reserves a slot for checking a batch aside; false when `maxChecking` are running.
+    func startChecking() -> Bool {
+        state.withLock { state in
+            guard state.checking < Self.maxChecking else { return false }
+            state.checking += 1
+            return true
+        }
+    }
+
+    /// A pre-prepare whose batch was checked aside, for the core.
+    func checked(_ signed: SignedMessage) {
+        state.withLock { state in
+            state.checking -= 1
+            state.checked.append(signed)
+        }
+        poll.wake()
+    }
+
     func stop() {
         state.withLock { $0.stopping = true }
         poll.wake()
     }
 
-    /// The queued proposals (emptying the queue) and whether the member must stop.
-    func take() -> ([Proposal], Bool) {
+    /// The queued proposals and checked pre-prepares (emptying both) and whether to stop.
+    func take() -> (proposals: [Proposal], checked: [SignedMessage], stopping: Bool) {
         state.withLock { state in
-            defer { state.proposals.removeAll() }
-            return (state.proposals, state.stopping)
+            defer {
+                state.proposals.removeAll()
+                state.checked.removeAll()
+            }
+            return (state.proposals, state.checked, state.stopping)
         }
     }
 }
