@@ -12,12 +12,15 @@ public final class ConsensusClient: Sendable {
     public let roster: Roster
     private let signer: EnvelopeSigner
     private let requesters: [Requester]
-    /// How long the believed primary has to confirm before the proposal goes to every member.
-    private let primaryPatience: Duration
+    /// How long the believed primary has to confirm before the proposal goes to every member;
+    /// nil: half of each submission's timeout. (Too short a patience under load multicasts
+    /// requests that were only queued, and the backups' progress timers then replace a primary
+    /// that was merely busy.)
+    private let primaryPatience: Duration?
     /// The member believed to be primary; nil until learned (or after it failed to answer).
     private let believedPrimary = Mutex<Int?>(nil)
 
-    public init(roster: Roster, key: SigningKey, primaryPatience: Duration = .seconds(2)) throws {
+    public init(roster: Roster, key: SigningKey, primaryPatience: Duration? = nil) throws {
         self.roster = roster
         self.primaryPatience = primaryPatience
         signer = EnvelopeSigner(key: key)
@@ -40,7 +43,7 @@ public final class ConsensusClient: Sendable {
         let primary: Int?
         if let known = believedPrimary.withLock({ $0 }) { primary = known } else { primary = await learnPrimary() }
         if let primary {
-            let patience = min(timeout, primaryPatience)
+            let patience = min(timeout, primaryPatience ?? timeout / 2)
             if let commit = await ask(members: [primary], payload, wait: patience, start: start) { return commit }
             believedPrimary.withLock { $0 = nil }
         }
