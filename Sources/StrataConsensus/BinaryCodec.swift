@@ -55,37 +55,35 @@ public enum BinaryCodec {
     }
 
     public static func decodeMessage(_ bytes: [UInt8]) throws(CodecError) -> ConsensusMessage {
-        try bytes.withUnsafeBufferPointer { buffer throws(CodecError) in
-            var reader = Reader(buffer)
-            let message = try reader.message(depth: 0)
-            try reader.finish()
-            return message
-        }
+        try whole(bytes) { reader throws(CodecError) in try reader.message(depth: 0) }
     }
 
     public static func decodeEntry(_ bytes: [UInt8]) throws(CodecError) -> CommittedEntry {
-        try bytes.withUnsafeBufferPointer { buffer throws(CodecError) in
-            var reader = Reader(buffer)
+        try whole(bytes) { reader throws(CodecError) in
             try reader.expectVersion()
-            let entry = try reader.entry(depth: 0)
-            try reader.finish()
-            return entry
+            return try reader.entry(depth: 0)
         }
     }
 
     public static func decodeRecord(_ bytes: [UInt8]) throws(CodecError) -> DurableRecord {
-        try bytes.withUnsafeBufferPointer { buffer throws(CodecError) in
-            var reader = Reader(buffer)
+        try whole(bytes) { reader throws(CodecError) in
             try reader.expectVersion()
-            let record: DurableRecord
             switch try reader.u8() {
-            case 1: record = .sent(try reader.message(depth: 0))
-            case 2: record = .prepared(try reader.certificate(depth: 0))
-            case 3: record = .stableCheckpoint(sequence: try reader.u64(), proof: try reader.signedList(depth: 0))
+            case 1: return .sent(try reader.message(depth: 0))
+            case 2: return .prepared(try reader.certificate(depth: 0))
+            case 3: return .stableCheckpoint(sequence: try reader.u64(), proof: try reader.signedList(depth: 0))
             case let tag: throw CodecError("unknown durable record tag \(tag)")
             }
+        }
+    }
+
+    /// Reads one value with `read` and requires that it used every byte.
+    private static func whole<T>(_ bytes: [UInt8], _ read: (inout Reader) throws(CodecError) -> T) throws(CodecError) -> T {
+        try bytes.withUnsafeBufferPointer { buffer throws(CodecError) in
+            var reader = Reader(buffer)
+            let value = try read(&reader)
             try reader.finish()
-            return record
+            return value
         }
     }
 
