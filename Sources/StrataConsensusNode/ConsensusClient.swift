@@ -96,18 +96,22 @@ public final class ConsensusClient: Sendable {
     /// Each member's status, or nil for a member that did not answer.
     public func statuses(timeout: Duration = .seconds(1)) async -> [ConsensusStatusOK?] {
         await withTaskGroup(of: (Int, ConsensusStatusOK?).self) { group in
-            for (member, requester) in requesters.enumerated() {
-                group.addTask { [signer] in
-                    guard let reply = try? await requester.request(timeout: timeout, retries: 0, makePayload: { _ in
-                        try signer.seal(ConsensusStatus()).wire
-                    }), case .success(let message) = InboundValidator().accept(reply) else { return (member, nil) }
-                    return (member, try? message.body(as: ConsensusStatusOK.self))
-                }
+            for member in requesters.indices {
+                group.addTask { (member, await self.status(of: member, timeout: timeout)) }
             }
             var out = [ConsensusStatusOK?](repeating: nil, count: requesters.count)
             for await (member, status) in group { out[member] = status }
             return out
         }
+    }
+
+    /// One member's status, or nil when it did not answer in time.
+    public func status(of member: Int, timeout: Duration = .seconds(1)) async -> ConsensusStatusOK? {
+        guard requesters.indices.contains(member),
+              let reply = try? await requesters[member].request(timeout: timeout, retries: 0, makePayload: { _ in
+                  try signer.seal(ConsensusStatus()).wire
+              }), case .success(let message) = InboundValidator().accept(reply) else { return nil }
+        return try? message.body(as: ConsensusStatusOK.self)
     }
 
     /// A batch of `count` transactions of `size` bytes each, signed by `author`, unique by `nonce`.

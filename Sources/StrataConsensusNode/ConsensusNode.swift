@@ -170,6 +170,8 @@ public final class ConsensusNode: Service {
     }
 
     private static let framesPerTurn = 512
+    /// About 24 transactions of 64 bytes: below this a batch is checked on the member's thread.
+    private static let checkAsideBytes = 4_096
 
     /// A PRE-PREPARE of the current primary for a sequence the core may still need has its
     /// transactions checked on another thread before the core sees it (the core's own check is
@@ -177,7 +179,8 @@ public final class ConsensusNode: Service {
     /// behind it on this thread would wait that long — long enough, with a window of proposals
     /// arriving at once, to stall commits past the request timeout.
     private func shouldCheckAside(_ signed: SignedMessage, _ replica: Replica) -> Bool {
-        guard case .prePrepare(let m) = signed.message, !m.proposal.isNull else { return false }
+        // A small batch is checked faster here than a hand-off to another thread and back takes.
+        guard case .prePrepare(let m) = signed.message, m.proposal.payload.count >= Self.checkAsideBytes else { return false }
         return m.replica == replica.primary && m.view == replica.view && !replica.isChangingView
             && m.sequence > replica.lastExecuted && m.sequence <= replica.highWatermark + UInt64(replica.config.logWindow)
     }

@@ -21,7 +21,7 @@ enum ConsensusBench: BenchSuite {
                                          "bound tx/s", "vs bound", "replica CPU s", "verify share"])
         // STRATA_BENCH_MEMBERS=4 (or "4,7") measures only those group sizes.
         let sizes = ProcessInfo.processInfo.environment["STRATA_BENCH_MEMBERS"].map { $0.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 4 } } ?? [4, 7, 10]
-        var viewNotes: [String] = []
+        var (viewNotes, roundTripNotes): ([String], [String]) = ([], [])
         for members in sizes.isEmpty ? [4, 7, 10] : sizes {
             let group = try await LiveGroup.start(members: members)
             defer { group.stop() }
@@ -33,6 +33,7 @@ enum ConsensusBench: BenchSuite {
             // A view change during the run would mean a timer fired under load: say so beside the numbers.
             let views = await group.client.statuses().compactMap { $0?.view }
             viewNotes.append("n = \(members): final view \(views.max() ?? -1)")
+            roundTripNotes.append("n = \(members): \(Format.millis(await measureRoundTrip(group, requests: quick ? 30 : 300))) ms")
             let bound = Double(cores) * verifyRate / Double(members)
             // Where the time goes: the replicas' CPU time, and the share of it that verifying every
             // transaction once per member must take at the measured verify rate.
@@ -49,6 +50,7 @@ enum ConsensusBench: BenchSuite {
             "Throughput: batches kept \(inFlight) in flight (STRATA_BENCH_INFLIGHT; batch size STRATA_BENCH_TX). 'verify share' = CPU the transaction signatures must cost / the replicas' total CPU.",
             "Targets (issue 6): n = 4 p50 <= 2 ms for a small block; tx/s >= 0.80 of the bound.",
             "View after the run (0 = no view change): " + viewNotes.joined(separator: "; ") + ".",
+            "The client's leg alone (signed consensus.status request and reply with the primary), p50: " + roundTripNotes.joined(separator: "; ") + ".",
         ]
         return table
     }
@@ -75,6 +77,20 @@ enum ConsensusBench: BenchSuite {
         }
         return Latency(count: batches, p50: Double(histogram.valueAtPercentile(50)) / 1e6,
                        p99: Double(histogram.valueAtPercentile(99)) / 1e6)
+    }
+
+    /// p50 of a signed consensus.status request and reply with the primary: the client's leg of
+    /// a commit without the consensus.
+    static func measureRoundTrip(_ group: LiveGroup, requests: Int) async -> Double {
+        var roundTrip = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        let primary = await group.client.learnPrimary() ?? 0
+        for _ in 0..<requests {
+            let start = ContinuousClock.now
+            guard await group.client.status(of: primary) != nil else { continue }
+            let parts = start.duration(to: .now).components
+            roundTrip.record(UInt64(parts.seconds) * 1_000_000 + UInt64(parts.attoseconds / 1_000_000_000_000))
+        }
+        return Double(roundTrip.valueAtPercentile(50)) / 1e6
     }
 
     struct Throughput {
