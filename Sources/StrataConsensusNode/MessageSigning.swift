@@ -19,22 +19,22 @@ public enum ConsensusSigning {
         return (SignedMessage(message: message, signature: signature), signature + body)
     }
 
-    /// Decodes a frame and checks its signature against the roster; nil for anything that is not a
-    /// well-formed frame signed by the member it names.
-    public static func open(frame: [UInt8], keys: [PublicKey]) -> SignedMessage? {
-        guard frame.count > signatureBytes else { return nil }
-        let signature = Array(frame[..<signatureBytes])
-        let body = Array(frame[signatureBytes...])
-        guard let message = try? BinaryCodec.decodeMessage(body) else { return nil }
-        let index = message.sender.rawValue
-        guard keys.indices.contains(index), keys[index].verify(signature: signature, message: body) else { return nil }
-        return SignedMessage(message: message, signature: signature)
+    /// Decodes a frame into its message and signature without checking the signature: the core
+    /// checks it (through the authenticator) only once the message could change something, so a
+    /// vote that arrives after its quorum costs no verification. Nil for a frame that is not
+    /// exactly a signature and one message in the binary form.
+    public static func decode(frame: [UInt8]) -> SignedMessage? {
+        guard frame.count > signatureBytes, let message = try? BinaryCodec.decodeMessage(Array(frame[signatureBytes...])) else {
+            return nil
+        }
+        return SignedMessage(message: message, signature: Array(frame[..<signatureBytes]))
     }
 }
 
 /// Ed25519 over `ConsensusSigning.bytes` with the roster's key of the member the message names.
-/// Frames are verified when they arrive (off the core's task) and remembered, so the core's check
-/// of a received message is a lookup; signatures inside certificates are verified here in full.
+/// Verified messages (received, checked aside, or signed by this member) are remembered, so a
+/// second check of the same message is a lookup; signatures inside certificates are verified
+/// here in full the first time.
 public final class Ed25519Authenticator: MessageAuthenticator {
     public let keys: [PublicKey]
     private let verified = Mutex<(set: Set<Verified>, order: [Verified])>(([], []))
@@ -56,8 +56,10 @@ public final class Ed25519Authenticator: MessageAuthenticator {
     public func isAuthentic(_ signed: SignedMessage) -> Bool {
         if verified.withLock({ $0.set.contains(Verified(signed)) }) { return true }
         let index = signed.message.sender.rawValue
-        guard keys.indices.contains(index) else { return false }
-        return keys[index].verify(signature: signed.signature, message: ConsensusSigning.bytes(signed.message))
+        guard keys.indices.contains(index),
+              keys[index].verify(signature: signed.signature, message: ConsensusSigning.bytes(signed.message)) else { return false }
+        remember(signed)
+        return true
     }
 }
 
