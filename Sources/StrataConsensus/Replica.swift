@@ -135,7 +135,8 @@ public struct Replica: Sendable {
     /// PRE-PREPARE (or another member's vote) for h + L + 1 just before the CHECKPOINTs that move
     /// its own window there. Dropping it would stall that slot until a view change or a state
     /// transfer, so a normal-case message of the current view at most one window above h + L is
-    /// held (at most 2n + 1 per sequence, L sequences) and received again when the window moves.
+    /// held and received again when the window moves: per sequence the first PRE-PREPARE of the
+    /// view's primary and at most 2n votes, so at most L proposals are ever held.
     mutating func holdIfJustAhead(_ signed: SignedMessage) -> Bool {
         let (sequence, messageView): (UInt64, UInt64)
         switch signed.message {
@@ -147,9 +148,13 @@ public struct Replica: Sendable {
             return false
         }
         var held = heldAhead[sequence, default: []]
+        let isProposal = if case .prePrepare = signed.message { true } else { false }
+        let proposals = held.count { if case .prePrepare = $0.message { true } else { false } }
         if held.contains(signed) {
             counters.duplicate += 1
-        } else if held.count >= 2 * config.members + 1 {
+        } else if isProposal && (proposals > 0 || signed.message.sender != config.primary(of: view)) {
+            counters.outsideWindow += 1
+        } else if !isProposal && held.count - proposals >= 2 * config.members {
             counters.outsideWindow += 1
         } else {
             held.append(signed)

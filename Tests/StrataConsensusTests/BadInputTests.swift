@@ -108,6 +108,23 @@ struct BadInputTests {
         #expect(group.replicas[1].counters.badSignature == 1)
     }
 
+    @Test("just above the window at most one pre-prepare per sequence is held, and only the primary's")
+    func heldAheadIsBounded() throws {
+        var group = try warmGroup()
+        let high = group.replicas[1].highWatermark
+        func prePrepare(_ id: UInt64, at sequence: UInt64, by replica: Int) -> SignedMessage {
+            group.oracle.sign(.prePrepare(PrePrepare(view: 0, sequence: sequence, proposal: SimulatedRequests.proposal(id: id),
+                                                     replica: ReplicaID(replica))), by: replica)
+        }
+        let before = group.replicas[1].counters.outsideWindow
+        _ = deliver(prePrepare(10, at: high + 1, by: 0), to: &group)
+        _ = deliver(prePrepare(11, at: high + 1, by: 0), to: &group)  // the primary equivocating
+        _ = deliver(prePrepare(12, at: high + 2, by: 2), to: &group)  // not the primary
+        #expect(group.replicas[1].heldAhead[high + 1]?.count == 1)
+        #expect(group.replicas[1].heldAhead[high + 2] == nil)
+        #expect(group.replicas[1].counters.outsideWindow == before + 2)
+    }
+
     @Test("a pre-prepare from a member that is not the primary is dropped as notPrimary")
     func notPrimary() throws {
         var group = try warmGroup()
