@@ -38,10 +38,26 @@ public final class NodeStore: Sendable {
     public func append(_ records: [DurableRecord]) throws {
         guard !records.isEmpty else { return }
         let rows = records.map { Data(BinaryCodec.encode($0)) }
+        let becameStable = records.contains { if case .stableCheckpoint = $0 { true } else { false } }
         try pool.write { db in
             let insert = try db.cachedStatement(sql: "INSERT INTO wal (record) VALUES (?)")
             for data in rows { try insert.execute(arguments: [data]) }
+            if becameStable { try Self.prune(db) }
         }
+    }
+
+    /// Forgets what a restart no longer needs once a checkpoint is stable (`DurableRecord.prunable`),
+    /// in the transaction that stored the checkpoint, so the log stays about one window long.
+    private static func prune(_ db: Database) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT id, record FROM wal ORDER BY id")
+        let records = try rows.map { try decode(DurableRecord.self, $0["record"] as Data, BinaryCodec.decodeRecord) }
+        let delete = try db.cachedStatement(sql: "DELETE FROM wal WHERE id = ?")
+        for index in DurableRecord.prunable(records) { try delete.execute(arguments: [rows[index]["id"] as Int64]) }
+    }
+
+    /// Rows in the write-ahead log (it is pruned at each stable checkpoint).
+    public func walCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wal") ?? 0 }
     }
 
     public func records() throws -> [DurableRecord] {

@@ -92,6 +92,13 @@ struct ConsensusLiveTests {
         #expect(caughtUp, "all four members executed the same prefix: \(finalStatus)")
         let (restartedLedger, otherLedger) = (try ledger(dir, 0), try ledger(dir, 1))
         #expect(restartedLedger == otherLedger, "the restarted member's ledger equals the others'")
+        // The write-ahead log is pruned at each stable checkpoint (K = 8): after 15 commits it holds
+        // about one window of records, not every message ever sent.
+        for member in 0..<4 {
+            let count = try StrataBinary.python(["-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM wal').fetchone()[0])",
+                                                 "\(dir)/r\(member)/consensus.sqlite"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect((Int(count) ?? 1_000) < 35, "r\(member) keeps \(count) WAL records")
+        }
 
         // Forged and garbage frames on a member link are dropped and counted; state is unchanged.
         let rosterJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: roster))) as? [String: Any]

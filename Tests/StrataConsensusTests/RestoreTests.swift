@@ -32,6 +32,33 @@ struct RestoreTests {
         #expect(restored.lastExecuted == 5)
     }
 
+    @Test("a log pruned at its stable checkpoint restores the same member as the whole log, and stays short")
+    func prunedLogRestoresTheSame() throws {
+        var group = try LockstepGroup(members: 4)  // K = 2, L = 4
+        group.allows = { from, _, _ in from != 0 }
+        group.request(SimulatedRequests.proposal(id: 1), to: [1, 2, 3])
+        group.fire(.progress, at: [1, 2, 3])  // view 1
+        for id in 2...9 { group.request(SimulatedRequests.proposal(id: UInt64(id)), to: [1, 2, 3]) }
+        for member in 1...3 {
+            let all = records(of: group.effectsSeen[member])
+            let drop = Set(DurableRecord.prunable(all))
+            let pruned = all.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+            #expect(pruned.count < all.count / 2, "r\(member): \(all.count) records -> \(pruned.count)")
+            func restore(_ log: [DurableRecord]) throws -> Replica {
+                try Replica(id: ReplicaID(member), config: group.replicas[member].config,
+                            authenticator: OracleAuthenticator(oracle: group.oracle), validator: SimulatedValidator(),
+                            restoring: log, ledger: head(group.ledgers[member]))
+            }
+            let (whole, short) = (try restore(all), try restore(pruned))
+            #expect(short.view == whole.view && short.isChangingView == whole.isChangingView)
+            #expect(short.lowWatermark == whole.lowWatermark && short.lowWatermark >= 8)
+            #expect(short.lastNormalView == whole.lastNormalView && short.nextSequence == whole.nextSequence)
+            #expect(short.restoredPrepares == whole.restoredPrepares)
+            #expect(short.ownViewChange == whole.ownViewChange)
+            #expect(short.log.mapValues(\.certificate) == whole.log.mapValues(\.certificate))
+        }
+    }
+
     @Test("after a restart a member refuses to prepare a different proposal for a slot it already prepared")
     func noEquivocationAfterRestart() throws {
         var group = try LockstepGroup(members: 4)

@@ -136,6 +136,11 @@ struct Simulator {
         switch effect {
         case .persist(let record):
             nodes[node].records.append(record)
+            // Stable storage prunes as the live store does, so every restart restores from a pruned log.
+            if case .stableCheckpoint = record {
+                let drop = Set(DurableRecord.prunable(nodes[node].records))
+                nodes[node].records = nodes[node].records.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+            }
             if case .sent(let message) = record { nodes[node].durable.insert(message) }
         case .send(let message, let target):
             requireDurable(message, at: node)
