@@ -134,6 +134,13 @@ let package = Package(
         .testTarget(name: "StrataLearningTests", dependencies: ["StrataLearning"]),
         .testTarget(name: "StrataConsensusTests", dependencies: ["StrataConsensus"]),
         .testTarget(
+            name: "StrataConsensusNodeTests",
+            dependencies: [
+                "StrataConsensusNode", "StrataProtocol", "StrataTransport", "StrataCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "StrataLedgerTests",
             dependencies: ["StrataLedger", "StrataCrypto", "StrataProtocol", .product(name: "GRDB", package: "GRDB.swift")]
         ),

@@ -138,7 +138,11 @@ public final class ConsensusNode: Service {
             }
             pending += timers.expire(at: .now).map { .timeout($0) }
             for input in pending {
+                let refusedBefore = replica.counters.rejectedRequest
                 try apply(input, to: &replica, peers: peers, timers: &timers, lastDigest: &lastDigest)
+                if replica.counters.rejectedRequest > refusedBefore, case .request(let proposal) = input {
+                    refused(proposal, by: replica)
+                }
             }
             let applied = !pending.isEmpty
             pending.removeAll(keepingCapacity: true)
@@ -171,6 +175,17 @@ public final class ConsensusNode: Service {
     }
 
     private static let framesPerTurn = 512
+
+    /// The core refused a client's proposal: its waiters get the reason now instead of waiting
+    /// out their time. A copy already pending (or executed: its waiters were answered) is no
+    /// refusal for them.
+    private func refused(_ proposal: Proposal, by replica: Replica) {
+        guard !replica.pending.contains(where: { $0.digest == proposal.digest }) else { return }
+        let limit = replica.config.maxPendingRequests
+        waiters.refuse(proposal.digest, reason: replica.pending.count >= limit
+            ? "this member's request queue is full (\(limit) pending); try again later"
+            : "this member refused the proposal (already executed, or its payload is not acceptable)")
+    }
     /// About 24 transactions of 64 bytes: below this a batch is checked on the member's thread.
     private static let checkAsideBytes = 4_096
 
@@ -257,10 +272,14 @@ public final class ConsensusNode: Service {
                     waiters.cancel(ticket)
                     return ConsensusSubmitOK(digest: proposal.digest.hex, committed: false, sequence: 0)
                 }
-                guard let sequence = await waiters.wait(ticket, timeout: .milliseconds(request.waitMs)) else {
+                switch await waiters.wait(ticket, timeout: .milliseconds(request.waitMs)) {
+                case .committed(let sequence):
+                    return ConsensusSubmitOK(digest: proposal.digest.hex, committed: true, sequence: Int64(sequence))
+                case .refused(let reason):
+                    throw ProtocolError(.unavailable, reason)
+                case .timedOut:
                     throw ProtocolError(.unavailable, "not committed at this member within \(request.waitMs) ms")
                 }
-                return ConsensusSubmitOK(digest: proposal.digest.hex, committed: true, sequence: Int64(sequence))
             }
             .serving(ConsensusStatus.self) { _, _ in status() }
     }
