@@ -91,9 +91,10 @@ public final class ConsensusNode: Service {
     }
 
     /// The member's one thread: it alone owns the core, the inbox, the peer links and the timers,
-    /// and waits on the inbox and the control wake-up together. A received frame is decoded,
-    /// verified and applied on this thread, so it crosses one thread hand-off (libzmq's I/O thread
-    /// to this one) and a sent frame one more; no task or queue stands between socket and core.
+    /// and waits on the inbox and the control wake-up together. A received frame is decoded and
+    /// applied on this thread (the core checks its signature when it can still matter), so it
+    /// crosses one thread hand-off (libzmq's I/O thread to this one) and a sent frame one more;
+    /// no task or queue stands between socket and core.
     private func memberLoop(_ restored: Replica, head: LedgerHead, requests: String) throws -> Replica {
         let inbox = try DirectSocket(bind: roster.members[index].consensus, kind: .pull)
         defer { inbox.close() }
