@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "StrataConsensusNodeTests",
             dependencies: [
-                "StrataConsensusNode", "StrataProtocol", "StrataTransport", "StrataCrypto",
+                "StrataConsensusNode", "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -5,24 +5,32 @@ import StrataTransport
 import Synchronization
 
 /// A client of a consensus group. As in PBFT (Castro & Liskov §4.1) it sends a proposal to the
-/// member it believes is the primary and multicasts it to every member only when that member does
-/// not confirm in time (so a new primary knows the request after a view change); it reports the
-/// first commit an answer confirms. It learns the primary from the members' status answers.
+/// member it believes is the primary (and, to hear enough confirmations, to the members after it)
+/// and multicasts it to every member only when they do not confirm in time (so a new primary
+/// knows the request after a view change). A commit counts once `confirmations` members — f + 1
+/// by default, so at least one is correct — each confirmed it at the same sequence number in a
+/// reply signed with that member's roster key. It learns the primary from status answers.
 public final class ConsensusClient: Sendable {
     public let roster: Roster
     private let signer: EnvelopeSigner
     private let requesters: [Requester]
-    /// How long the believed primary has to confirm before the proposal goes to every member;
+    /// How long the first members have to confirm before the proposal goes to every member;
     /// nil: half of each submission's timeout. (Too short a patience under load multicasts
     /// requests that were only queued, and the backups' progress timers then replace a primary
     /// that was merely busy.)
     private let primaryPatience: Duration?
+    /// Matching confirmations a commit needs (1 ... n).
+    public let confirmations: Int
     /// The member believed to be primary; nil until learned (or after it failed to answer).
     private let believedPrimary = Mutex<Int?>(nil)
 
-    public init(roster: Roster, key: SigningKey, primaryPatience: Duration? = nil) throws {
+    /// `confirmations` nil: f + 1, where n = 3f + 1 or more. 1 trusts the first member that answers
+    /// (what the benchmark's commit latency measures).
+    public init(roster: Roster, key: SigningKey, primaryPatience: Duration? = nil, confirmations: Int? = nil) throws {
         self.roster = roster
         self.primaryPatience = primaryPatience
+        let faults = (roster.members.count - 1) / 3
+        self.confirmations = min(max(confirmations ?? faults + 1, 1), roster.members.count)
         signer = EnvelopeSigner(key: key)
         requesters = try roster.members.map { try Requester(connect: $0.requests, options: .bulk) }
     }
@@ -31,48 +39,58 @@ public final class ConsensusClient: Sendable {
 
     public struct Commit: Sendable {
         public let sequence: UInt64
+        /// Until the last confirmation that was needed arrived.
         public let latency: Duration
-        public let member: Int
+        /// The members whose confirmations made the commit count.
+        public let members: [Int]
+        public var member: Int { members.first ?? -1 }
     }
 
-    /// Submits `payload` to the primary, then (if it does not confirm within the patience) to every
-    /// member, each asked to answer once committed; returns the first committed answer, or throws
-    /// when no member confirmed within `timeout`.
+    /// Submits `payload` to the primary and the members after it, then (if they do not confirm
+    /// within the patience) to every member, each asked to answer once committed; returns once
+    /// `confirmations` members confirmed the same sequence, or throws after `timeout`.
     public func submit(_ payload: [UInt8], timeout: Duration = .seconds(10)) async throws -> Commit {
         let start = ContinuousClock.now
         let primary: Int?
         if let known = believedPrimary.withLock({ $0 }) { primary = known } else { primary = await learnPrimary() }
         if let primary {
             let patience = min(timeout, primaryPatience ?? timeout / 2)
-            if let commit = await ask(members: [primary], payload, wait: patience, start: start) { return commit }
+            let first = (0..<confirmations).map { (primary + $0) % requesters.count }
+            if let commit = await ask(members: first, payload, wait: patience, start: start) { return commit }
             believedPrimary.withLock { $0 = nil }
         }
         let remaining = timeout - start.duration(to: .now)
         guard remaining > .zero, let commit = await ask(members: Array(requesters.indices), payload, wait: remaining, start: start) else {
-            throw ConsensusNodeError("no member confirmed the proposal within \(timeout)")
+            throw ConsensusNodeError("fewer than \(confirmations) member(s) confirmed the proposal within \(timeout)")
         }
         _ = await learnPrimary()
         return commit
     }
 
-    /// Asks `members` to commit `payload` and answer within `wait`; the first committed answer.
+    /// Asks `members` to commit `payload` and answer within `wait`; the commit once
+    /// `confirmations` of them confirmed the same sequence.
     private func ask(members: [Int], _ payload: [UInt8], wait: Duration, start: ContinuousClock.Instant) async -> Commit? {
         let waitMs = Int64(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)
-        return await withTaskGroup(of: Commit?.self) { group in
+        let keys = roster.members.map(\.publicKey)
+        return await withTaskGroup(of: (member: Int, sequence: UInt64)?.self) { group in
             for member in members {
                 let requester = requesters[member]
                 group.addTask { [signer] in
                     guard let reply = try? await requester.request(timeout: wait + .seconds(1), retries: 0, makePayload: { _ in
                         try signer.seal(ConsensusSubmit(payload: payload, waitMs: waitMs)).wire
                     }), case .success(let message) = InboundValidator(policy: InboundPolicy(maxBytes: 1 << 20)).accept(reply),
+                          message.sender.hex == keys[member],
                           let ok = try? message.body(as: ConsensusSubmitOK.self), ok.committed else { return nil }
-                    return Commit(sequence: UInt64(ok.sequence), latency: start.duration(to: .now), member: member)
+                    return (member, UInt64(ok.sequence))
                 }
             }
+            var confirmed: [UInt64: [Int]] = [:]
             for await result in group {
-                if let result {
+                guard let (member, sequence) = result else { continue }
+                confirmed[sequence, default: []].append(member)
+                if let agreeing = confirmed[sequence], agreeing.count >= confirmations {
                     group.cancelAll()
-                    return result
+                    return Commit(sequence: sequence, latency: start.duration(to: .now), members: agreeing)
                 }
             }
             return nil

@@ -125,7 +125,7 @@ struct ReplicaRunCommand: AsyncParsableCommand {
 struct ReplicaSubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
-        abstract: "Submit batches of signed transactions to every member; print where each committed."
+        abstract: "Submit batches of signed transactions to the group; print where each committed and who confirmed it."
     )
 
     @Option(help: ArgumentHelp("The group's roster.json.", valueName: "file"))
@@ -140,16 +140,24 @@ struct ReplicaSubmitCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each batch to commit.")
     var timeout: Double = 15
 
+    @Option(help: "Members that must confirm each commit (default f + 1, so at least one is correct).")
+    var confirmations: Int?
+
     func validate() throws {
         guard (1...1_000_000).contains(batches) else { throw ValidationError("--batches must be 1...1000000") }
         guard (1...TransactionBatchLimits.maxTransactions).contains(transactions) else {
             throw ValidationError("--transactions must be 1...\(TransactionBatchLimits.maxTransactions)")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if let confirmations, confirmations < 1 { throw ValidationError("--confirmations must be at least 1") }
     }
 
     func run() async throws {
-        let client = try ConsensusClient(roster: try Roster.load(roster), key: try SigningKey())
+        let group = try Roster.load(roster)
+        if let confirmations, confirmations > group.members.count {
+            throw ValidationError("--confirmations \(confirmations) is more than the group's \(group.members.count) members")
+        }
+        let client = try ConsensusClient(roster: group, key: try SigningKey(), confirmations: confirmations)
         defer { client.close() }
         let author = try SigningKey()
         let nonce = UInt64(Date().timeIntervalSince1970 * 1_000_000)
@@ -159,7 +167,7 @@ struct ReplicaSubmitCommand: AsyncParsableCommand {
             do {
                 let commit = try await client.submit(batch.encoded(), timeout: .milliseconds(Int(timeout * 1000)))
                 committed += 1
-                print("batch \(number + 1): committed at sequence \(commit.sequence) (r\(commit.member) confirmed after "
+                print("batch \(number + 1): committed at sequence \(commit.sequence) (\(commit.members.sorted().map { "r\($0)" }.joined(separator: ", ")) confirmed after "
                       + "\(String(format: "%.1f", Double(commit.latency.components.attoseconds) / 1e15 + Double(commit.latency.components.seconds) * 1000)) ms)")
             } catch {
                 FileHandle.standardError.write(Data("batch \(number + 1): \(error)\n".utf8))

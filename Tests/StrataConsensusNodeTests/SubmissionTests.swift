@@ -3,6 +3,7 @@ import Logging
 @testable import StrataConsensusNode
 import StrataCrypto
 import StrataProtocol
+import StrataService
 import StrataTransport
 import Testing
 
@@ -89,5 +90,66 @@ struct RefusalTests {
         #expect(String(decoding: body, as: UTF8.self).contains("request queue is full"), "\(String(decoding: body, as: UTF8.self))")
         #expect(elapsed < .seconds(2), "answered at once, not after wait_ms (took \(elapsed))")
         queued.cancel()
+    }
+}
+
+/// The client counts a commit only when `confirmations` members each confirmed it at the same
+/// sequence in a reply signed with that member's roster key: one lying member is not enough.
+@Suite(.timeLimit(.minutes(1)))
+struct ConfirmationTests {
+    /// A roster of four whose r0 is a fake that claims every proposal committed at sequence 99,
+    /// signing with `fakeKey`; the other members are not running.
+    static func withLyingPrimary(fakeKey: (([SigningKey]) throws -> SigningKey),
+                                 _ body: (Roster) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-confirm-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let keys = try (0..<4).map { _ in try SigningKey() }
+        let roster = Roster(chain: "test/confirm", members: keys.indices.map { index in
+            Roster.Member(publicKey: keys[index].publicKey.hex, consensus: "ipc://\(folder)/r\(index)-consensus",
+                          requests: "ipc://\(folder)/r\(index)-requests")
+        })
+        let handlers = RequestHandlers()
+            .serving(ConsensusSubmit.self) { request, _ in
+                let bytes = try request.bytes()
+                return ConsensusSubmitOK(digest: SHA256.hash(bytes).hex, committed: true, sequence: 99)
+            }
+            .serving(ConsensusStatus.self) { _, _ in
+                ConsensusStatusOK(replica: 0, members: 4, view: 0, primary: 0, executed: 0, changingView: false, stateDigest: "")
+            }
+        let fake = try RequestEndpoint(bind: roster.members[0].requests, signer: EnvelopeSigner(key: try fakeKey(keys)),
+                                       handlers: handlers, policy: InboundPolicy(maxBytes: 4 << 20), options: .bulk)
+        defer { fake.close() }
+        try await body(roster)
+    }
+
+    static func payload() throws -> [UInt8] {
+        ConsensusClient.batch(count: 1, size: 64, nonce: 1, author: try SigningKey()).encoded()
+    }
+
+    @Test("f + 1 confirmations (the default): a lying member alone does not make a commit")
+    func liarAloneIsNotEnough() async throws {
+        try await Self.withLyingPrimary(fakeKey: { $0[0] }) { roster in
+            let client = try ConsensusClient(roster: roster, key: try SigningKey(), primaryPatience: .milliseconds(300))
+            defer { client.close() }
+            #expect(client.confirmations == 2)
+            await #expect(throws: ConsensusNodeError.self) { _ = try await client.submit(try Self.payload(), timeout: .seconds(1)) }
+        }
+    }
+
+    @Test("one confirmation trusts the member's own key, and only that key")
+    func oneConfirmation() async throws {
+        try await Self.withLyingPrimary(fakeKey: { $0[0] }) { roster in
+            let client = try ConsensusClient(roster: roster, key: try SigningKey(), confirmations: 1)
+            defer { client.close() }
+            let commit = try await client.submit(try Self.payload(), timeout: .seconds(2))
+            #expect(commit.sequence == 99 && commit.members == [0])
+        }
+        // The same answer signed by a key that is not r0's is not a confirmation.
+        try await Self.withLyingPrimary(fakeKey: { _ in try SigningKey() }) { roster in
+            let client = try ConsensusClient(roster: roster, key: try SigningKey(), primaryPatience: .milliseconds(300), confirmations: 1)
+            defer { client.close() }
+            await #expect(throws: ConsensusNodeError.self) { _ = try await client.submit(try Self.payload(), timeout: .seconds(1)) }
+        }
     }
 }
