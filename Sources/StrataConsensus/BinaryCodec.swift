@@ -134,19 +134,16 @@ public enum BinaryCodec {
             for item in list { signed(item) }
         }
 
-        mutating func certificate(_ c: PreparedCertificate) {
-            u64(c.view)
-            u64(c.sequence)
-            proposal(c.proposal)
-            signedList(c.prepares)
+        /// A certificate and an entry share one layout: view, sequence, proposal, signed votes.
+        mutating func certified(view: UInt64, sequence: UInt64, _ proposal: Proposal, _ votes: [SignedMessage]) {
+            u64(view)
+            u64(sequence)
+            self.proposal(proposal)
+            signedList(votes)
         }
 
-        mutating func entry(_ e: CommittedEntry) {
-            u64(e.view)
-            u64(e.sequence)
-            proposal(e.proposal)
-            signedList(e.commits)
-        }
+        mutating func certificate(_ c: PreparedCertificate) { certified(view: c.view, sequence: c.sequence, c.proposal, c.prepares) }
+        mutating func entry(_ e: CommittedEntry) { certified(view: e.view, sequence: e.sequence, e.proposal, e.commits) }
 
         mutating func message(_ message: ConsensusMessage) {
             u8(BinaryCodec.version)

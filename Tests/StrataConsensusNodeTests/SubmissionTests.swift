@@ -41,16 +41,9 @@ struct CommitWaitersTests {
 struct RefusalTests {
     @Test("the 65th pending proposal is refused at once with 'request queue is full'")
     func queueFull() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-refusal-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: folder)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         // Four members, only r0 (the primary of view 0) runs: nothing can commit, proposals queue.
-        let keys = try (0..<4).map { _ in try SigningKey() }
-        let roster = Roster(chain: "test/refusal", members: keys.indices.map { index in
-            Roster.Member(publicKey: keys[index].publicKey.hex, consensus: "ipc://\(folder)/r\(index)-consensus",
-                          requests: "ipc://\(folder)/r\(index)-requests")
-        })
+        let (folder, keys, roster) = try IPCGroup.make("refusal")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let node = try ConsensusNode(roster: roster, index: 0, key: keys[0], store: try NodeStore(path: "\(folder)/r0.sqlite"),
                                      logger: Logger(label: "refusal-test"))
         let running = Task { try await node.run() }
@@ -101,14 +94,8 @@ struct ConfirmationTests {
     /// signing with `fakeKey`; the other members are not running.
     static func withLyingPrimary(fakeKey: (([SigningKey]) throws -> SigningKey),
                                  _ body: (Roster) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-confirm-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (folder, keys, roster) = try IPCGroup.make("confirm")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let keys = try (0..<4).map { _ in try SigningKey() }
-        let roster = Roster(chain: "test/confirm", members: keys.indices.map { index in
-            Roster.Member(publicKey: keys[index].publicKey.hex, consensus: "ipc://\(folder)/r\(index)-consensus",
-                          requests: "ipc://\(folder)/r\(index)-requests")
-        })
         let handlers = RequestHandlers()
             .serving(ConsensusSubmit.self) { request, _ in
                 let bytes = try request.bytes()
@@ -151,5 +138,20 @@ struct ConfirmationTests {
             defer { client.close() }
             await #expect(throws: ConsensusNodeError.self) { _ = try await client.submit(try Self.payload(), timeout: .seconds(1)) }
         }
+    }
+}
+
+/// A roster of four fresh keys whose endpoints are `ipc://` sockets in a new temporary folder.
+enum IPCGroup {
+    static func make(_ name: String) throws -> (folder: String, keys: [SigningKey], roster: Roster) {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("strata-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let keys = try (0..<4).map { _ in try SigningKey() }
+        let roster = Roster(chain: "test/\(name)", members: keys.indices.map { index in
+            Roster.Member(publicKey: keys[index].publicKey.hex, consensus: "ipc://\(folder)/r\(index)-consensus",
+                          requests: "ipc://\(folder)/r\(index)-requests")
+        })
+        return (folder, keys, roster)
     }
 }
