@@ -136,8 +136,8 @@ let package = Package(
         .testTarget(
             name: "StrataConsensusNodeTests",
             dependencies: [
-                "StrataConsensusNode", "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto",
-                .product(name: "Logging", package: "swift-log"),
+                "StrataConsensusNode", "StrataConsensus", "StrataService", "StrataProtocol", "StrataTransport", "StrataCrypto",
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

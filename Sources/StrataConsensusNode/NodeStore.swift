@@ -17,6 +17,11 @@ public final class NodeStore: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// The schema's steps, in order (a store opened by a newer Strata is brought up to date).
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-consensus-wal-and-entries") { db in
             try db.create(table: "wal") { table in
@@ -31,12 +36,26 @@ public final class NodeStore: Sendable {
                 table.column("entry", .blob).notNull()
             }
         }
-        try migrator.migrate(pool)
+        // The log's order only needs each new id above every id still in it: a plain rowid key
+        // gives max(id) + 1, without AUTOINCREMENT's `sqlite_sequence` page written on every append.
+        migrator.registerMigration("v2-wal-rowid-key") { db in
+            try db.create(table: "wal_rowid") { table in
+                table.primaryKey("id", .integer)
+                table.column("record", .blob).notNull()
+            }
+            try db.execute(sql: "INSERT INTO wal_rowid (id, record) SELECT id, record FROM wal ORDER BY id")
+            try db.drop(table: "wal")
+            try db.rename(table: "wal_rowid", to: "wal")
+        }
+        return migrator
     }
 
     /// Appends records in one transaction (all of them are durable when it returns).
     public func append(_ records: [DurableRecord]) throws {
         guard !records.isEmpty else { return }
+        #if STRATA_ABLATION
+        if Ablation.skipsStorage { return }
+        #endif
         let rows = records.map { Data(BinaryCodec.encode($0)) }
         let becameStable = records.contains { if case .stableCheckpoint = $0 { true } else { false } }
         try pool.write { db in
@@ -68,6 +87,9 @@ public final class NodeStore: Sendable {
 
     /// Stores an executed entry; a second store of the same sequence must be the same digest.
     public func store(_ entry: CommittedEntry) throws {
+        #if STRATA_ABLATION
+        if Ablation.skipsStorage { return }
+        #endif
         let data = Data(BinaryCodec.encode(entry))
         try pool.write { db in
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO entry (sequence, view, digest, payload, entry) VALUES (?, ?, ?, ?, ?)")
