@@ -87,7 +87,8 @@ public final class ConsensusNode: Service {
         let final = try outcome.get()
         logger.notice("consensus member stopping", metadata: ["executed": "\(final.lastExecuted)", "view": "\(final.view)",
                                                              "dropped": "\(final.counters.total + droppedFrames.value)",
-                                                             "counters": "\(final.counters) undecodable=\(droppedFrames.value)"])
+                                                             "counters": "\(final.counters) undecodable=\(droppedFrames.value)",
+                                                             "signature-checks": "\(authenticator.verifications.value)"])
     }
 
     /// The member's one thread: it alone owns the core, the inbox, the peer links and the timers,

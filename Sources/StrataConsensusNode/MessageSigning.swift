@@ -1,6 +1,7 @@
 import Foundation
 public import StrataConsensus
 public import StrataCrypto
+public import StrataTransport
 import Synchronization
 
 /// The signed bytes of a consensus message and the frames that carry them (SPEC §20). The signed
@@ -39,6 +40,8 @@ public final class Ed25519Authenticator: MessageAuthenticator {
     public let keys: [PublicKey]
     private let verified = Mutex<(set: Set<Verified>, order: [Verified])>(([], []))
     private static let memory = 8_192
+    /// Ed25519 checks made (a remembered message costs none), for the member's stop log.
+    public let verifications = Counter()
 
     public init(roster: Roster) throws {
         keys = try roster.members.map { try PublicKey(hex: $0.publicKey) }
@@ -55,9 +58,13 @@ public final class Ed25519Authenticator: MessageAuthenticator {
 
     public func isAuthentic(_ signed: SignedMessage) -> Bool {
         if verified.withLock({ $0.set.contains(Verified(signed)) }) { return true }
+        #if STRATA_ABLATION
+        if Ablation.skipsConsensusSignatures { return signed.message.sender.rawValue < keys.count }
+        #endif
         let index = signed.message.sender.rawValue
-        guard keys.indices.contains(index),
-              keys[index].verify(signature: signed.signature, message: ConsensusSigning.bytes(signed.message)) else { return false }
+        guard keys.indices.contains(index) else { return false }
+        verifications.increment()
+        guard keys[index].verify(signature: signed.signature, message: ConsensusSigning.bytes(signed.message)) else { return false }
         remember(signed)
         return true
     }
