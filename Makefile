@@ -25,7 +25,7 @@ MNIST5K_SHA256  := 846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed179
 BENCH_VENV   := bench/.venv
 BENCH_PIP_PACKAGES := numpy==2.3.5 threadpoolctl==3.6.0
 
-.PHONY: help deps data build build-release test test-swift test-python demo bench clean
+.PHONY: help deps data build build-release test test-swift test-python demo bench bench-ablation clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -103,6 +103,13 @@ demo: deps data build ## Set up, build, then show signed messages on a live bus 
 bench: deps data build-release $(BENCH_VENV)/.installed ## Benchmarks: prints a table and writes bench/results/*.csv
 	@mkdir -p bench/results
 	.build/release/strata-bench --out bench/results
+
+# A diagnostic, not part of `make bench`: a second release build with -DSTRATA_ABLATION (its own
+# build folder; no other build can leave a check out) measures what each part of a member costs.
+bench-ablation: deps build-release ## Where a small commit's time goes: n = 4 latency with one part of the members left out
+	$(SWIFT) build -c release --product strata --scratch-path .build/ablation -Xswiftc -DSTRATA_ABLATION
+	@mkdir -p bench/results
+	STRATA_BENCH_ABLATION_BINARY=$(CURDIR)/.build/ablation/release/strata .build/release/strata-bench --only ablation --out bench/results
 
 $(BENCH_VENV)/.installed: Makefile
 	$(PYTHON) -m venv $(BENCH_VENV)

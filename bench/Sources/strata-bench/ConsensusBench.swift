@@ -26,7 +26,8 @@ enum ConsensusBench: BenchSuite {
             let group = try await LiveGroup.start(members: members)
             defer { group.stop() }
             let cpuBefore = group.cpuSeconds()
-            let latency = try await measureLatency(group, batches: quick ? 30 : 300)
+            // STRATA_BENCH_LATENCY sets the number of small batches (e.g. more for a profile).
+            let latency = try await measureLatency(group, batches: latencyBatches(default: quick ? 30 : 300))
             let cpuPerCommit = (group.cpuSeconds() - cpuBefore) / Double(latency.count + 5)
             let transactionsPerBatch = quick ? 100 : (ProcessInfo.processInfo.environment["STRATA_BENCH_TX"].flatMap(Int.init).map { min(max($0, 1), 10_000) } ?? 400)
             let throughput = try await measureThroughput(group, batches: quick ? 10 : 100, transactions: transactionsPerBatch, inFlight: inFlight)
@@ -60,6 +61,10 @@ enum ConsensusBench: BenchSuite {
                 + confirmedNotes.joined(separator: "; ") + ".",
         ]
         return table
+    }
+
+    static func latencyBatches(default count: Int) -> Int {
+        ProcessInfo.processInfo.environment["STRATA_BENCH_LATENCY"].flatMap(Int.init).map { min(max($0, 10), 1_000_000) } ?? count
     }
 
     struct Latency {
@@ -153,15 +158,17 @@ final class LiveGroup: @unchecked Sendable {
         return here.deletingLastPathComponent().appendingPathComponent("strata").path
     }
 
-    static func start(members: Int) async throws -> LiveGroup {
+    /// Starts `members` processes of `binary`, with `environment` added to this process's.
+    static func start(members: Int, binary: String = strataBinary, environment: [String: String] = [:]) async throws -> LiveGroup {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-bench-pbft-\(members)-\(getpid())").path
         try? FileManager.default.removeItem(atPath: folder)
-        let initialise = try launch(["replica", "init", "--members", "\(members)", "--dir", folder], quiet: true)
+        let initialise = try launch(binary, ["replica", "init", "--members", "\(members)", "--dir", folder], quiet: true)
         initialise.waitUntilExit()
-        guard initialise.terminationStatus == 0 else { throw ConsensusNodeError("strata replica init failed (is \(strataBinary) built?)") }
+        guard initialise.terminationStatus == 0 else { throw ConsensusNodeError("strata replica init failed (is \(binary) built?)") }
         let processes = try (0..<members).map { index in
-            try launch(["replica", "run", "--roster", "\(folder)/roster.json", "--index", "\(index)", "--log-level", ProcessInfo.processInfo.environment["STRATA_BENCH_LOG_LEVEL"] ?? "warning"]
-                   + (ProcessInfo.processInfo.environment["STRATA_BENCH_TIMEOUT_TICKS"].map { ["--request-timeout-ticks", $0] } ?? []), quiet: false)
+            try launch(binary, ["replica", "run", "--roster", "\(folder)/roster.json", "--index", "\(index)", "--log-level", ProcessInfo.processInfo.environment["STRATA_BENCH_LOG_LEVEL"] ?? "warning"]
+                   + (ProcessInfo.processInfo.environment["STRATA_BENCH_TIMEOUT_TICKS"].map { ["--request-timeout-ticks", $0] } ?? []),
+                   quiet: false, environment: environment)
         }
         // Commit latency is the time until the primary confirms: the benchmark trusts one member.
         let client = try ConsensusClient(roster: try Roster.load("\(folder)/roster.json"), key: try SigningKey(), confirmations: 1)
@@ -174,10 +181,11 @@ final class LiveGroup: @unchecked Sendable {
         throw ConsensusNodeError("the \(members) members did not all answer consensus.status")
     }
 
-    static func launch(_ arguments: [String], quiet: Bool) throws -> Process {
+    static func launch(_ binary: String, _ arguments: [String], quiet: Bool, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: strataBinary)
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         if quiet { process.standardOutput = FileHandle.nullDevice }
         try process.run()

@@ -23,11 +23,13 @@ struct StrataBench: AsyncParsableCommand {
         TransportBench.self,
         TrainerBench.self,
         ConsensusBench.self,
+        AblationBench.self,
     ]
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for suite in Self.suites where only.map({ suite.name.hasPrefix($0) }) ?? true {
+        // A suite that needs a special build (onRequestOnly) runs only when --only names it.
+        for suite in Self.suites where only.map({ suite.name.hasPrefix($0) }) ?? !suite.onRequestOnly {
             print("== \(suite.name): \(suite.summary)")
             let table = try await suite.run(quick: quick)
             print(table.render())
@@ -43,6 +45,12 @@ protocol BenchSuite: Sendable {
     static var name: String { get }
     static var summary: String { get }
     static func run(quick: Bool) async throws -> BenchTable
+    /// True for a suite that `make bench` skips (it runs only when `--only` names it).
+    static var onRequestOnly: Bool { get }
+}
+
+extension BenchSuite {
+    static var onRequestOnly: Bool { false }
 }
 
 /// Rows of named columns, printed aligned and written as CSV.
