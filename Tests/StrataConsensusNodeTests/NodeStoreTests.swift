@@ -30,6 +30,11 @@ struct NodeStoreMigrationTests {
         #expect(try store.records() == [Self.record(4), Self.record(7)])
         try store.append([Self.record(8)])
         #expect(try store.records() == [Self.record(4), Self.record(7), Self.record(8)])
+        // Two, three and four records at once (one multi-row INSERT up to three) keep their order.
+        try store.append([Self.record(9), Self.record(10)])
+        try store.append([Self.record(11), Self.record(12), Self.record(13)])
+        try store.append([Self.record(14), Self.record(15), Self.record(16), Self.record(17)])
+        #expect(try store.records() == ([4] + Array(7...17)).map { Self.record(UInt64($0)) })
         let schema = try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'wal'") }
         #expect(schema?.contains("AUTOINCREMENT") == false, "the log table still uses AUTOINCREMENT: \(schema ?? "missing")")
     }
