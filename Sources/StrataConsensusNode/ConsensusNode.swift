@@ -205,8 +205,8 @@ public final class ConsensusNode: Service {
 
     /// Applies one input and performs its effects in order. Own messages come straight back before
     /// anything else is handled, as the core expects (a primary's own PRE-PREPARE is in its log
-    /// before its next proposal). Records the core asks to persist are written together, in one
-    /// transaction, right before the first effect that could let anyone see them.
+    /// before its next proposal). Records the core asks to persist are written together, atomically
+    /// (one statement or transaction), right before the first effect that could let anyone see them.
     private func apply(_ input: ConsensusInput, to replica: inout Replica, peers: [DirectSocket?], timers: inout TimerDeadlines,
                        lastDigest: inout ProposalDigest) throws {
         var inputs = [input]
