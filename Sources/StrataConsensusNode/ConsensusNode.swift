@@ -35,6 +35,8 @@ public final class ConsensusNode: Service {
     private let waiters = CommitWaiters()
     private let snapshot: Mutex<ConsensusStatusOK>
     public let droppedFrames = Counter()
+    /// Pre-prepares whose batch was checked on the pool before the core saw them (`shouldCheckAside`).
+    public let checkedAside = Counter()
 
     public init(roster: Roster, index: Int, key: SigningKey, store: NodeStore, settings: Settings = Settings(), logger: Logger) throws {
         guard roster.members.indices.contains(index) else {
@@ -88,7 +90,8 @@ public final class ConsensusNode: Service {
         logger.notice("consensus member stopping", metadata: ["executed": "\(final.lastExecuted)", "view": "\(final.view)",
                                                              "dropped": "\(final.counters.total + droppedFrames.value)",
                                                              "counters": "\(final.counters) undecodable=\(droppedFrames.value)",
-                                                             "signature-checks": "\(authenticator.verifications.value)"])
+                                                             "signature-checks": "\(authenticator.verifications.value)",
+                                                             "checked-aside": "\(checkedAside.value)"])
     }
 
     /// The member's one thread: it alone owns the core, the inbox, the peer links and the timers,
@@ -127,6 +130,7 @@ public final class ConsensusNode: Service {
                 }
                 if shouldCheckAside(signed, replica), control.startChecking() {
                     let (validator, control, authenticator) = (self.validator, self.control, self.authenticator)
+                    checkedAside.increment()
                     Task.detached {
                         // The pre-prepare's own signature first: a forged one must not buy a batch check.
                         if case .prePrepare(let m) = signed.message, authenticator.isAuthentic(signed), validator.digestMatches(m.proposal) {

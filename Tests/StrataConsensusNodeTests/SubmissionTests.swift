@@ -44,8 +44,7 @@ struct RefusalTests {
         // Four members, only r0 (the primary of view 0) runs: nothing can commit, proposals queue.
         let (folder, keys, roster) = try IPCGroup.make("refusal")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let node = try ConsensusNode(roster: roster, index: 0, key: keys[0], store: try NodeStore(path: "\(folder)/r0.sqlite"),
-                                     logger: Logger(label: "refusal-test"))
+        let node = try IPCGroup.member(0, of: roster, keys: keys, folder: folder)
         let running = Task { try await node.run() }
         defer { running.cancel() }
 
@@ -141,6 +140,44 @@ struct ConfirmationTests {
     }
 }
 
+/// Four live members in this process: a batch large enough to be checked on the pool before the
+/// core sees it commits like a small one, in order, at every member.
+@Suite(.timeLimit(.minutes(1)))
+struct CheckAsideTests {
+    @Test("a 19 KB batch is checked aside by the backups and commits at sequence 1, a small one at 2, everywhere")
+    func largeBatchCommits() async throws {
+        let (folder, keys, roster) = try IPCGroup.make("aside")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let nodes = try keys.indices.map { try IPCGroup.member($0, of: roster, keys: keys, folder: folder) }
+        let running = nodes.map { node in Task { try await node.run() } }
+        defer { for task in running { task.cancel() } }
+        let client = try ConsensusClient(roster: roster, key: try SigningKey())
+        defer { client.close() }
+        var up = false
+        for _ in 0..<100 where !up {
+            up = await client.statuses(timeout: .milliseconds(200)).allSatisfy { $0 != nil }
+        }
+        #expect(up)
+        let author = try SigningKey()
+        let large = ConsensusClient.batch(count: 120, size: 64, nonce: 1, author: author).encoded()
+        #expect(large.count > 4_096 * 4)
+        let first = try await client.submit(large, timeout: .seconds(10))
+        let second = try await client.submit(ConsensusClient.batch(count: 1, size: 64, nonce: 2, author: author).encoded(), timeout: .seconds(10))
+        #expect((first.sequence, second.sequence) == (1, 2))
+        // Every backup took the large pre-prepare through the pool; the primary proposed it itself.
+        #expect(nodes.dropFirst().allSatisfy { $0.checkedAside.value >= 1 }, "\(nodes.map(\.checkedAside.value))")
+        #expect(nodes[0].checkedAside.value == 0)
+        var executed: [Int64] = []
+        for _ in 0..<100 {
+            executed = nodes.map(\.status.executed)
+            if executed.allSatisfy({ $0 >= 2 }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(executed.allSatisfy { $0 >= 2 }, "executed per member: \(executed)")
+        #expect(Set(nodes.map(\.status.stateDigest)).count == 1)
+    }
+}
+
 /// A roster of four fresh keys whose endpoints are `ipc://` sockets in a new temporary folder.
 enum IPCGroup {
     static func make(_ name: String) throws -> (folder: String, keys: [SigningKey], roster: Roster) {
@@ -153,5 +190,11 @@ enum IPCGroup {
                           requests: "ipc://\(folder)/r\(index)-requests")
         })
         return (folder, keys, roster)
+    }
+
+    /// Member `index` of `roster`, its SQLite file in `folder` (run it with `run()`).
+    static func member(_ index: Int, of roster: Roster, keys: [SigningKey], folder: String) throws -> ConsensusNode {
+        try ConsensusNode(roster: roster, index: index, key: keys[index], store: try NodeStore(path: "\(folder)/r\(index).sqlite"),
+                          logger: Logger(label: "\(roster.chain)-r\(index)"))
     }
 }
