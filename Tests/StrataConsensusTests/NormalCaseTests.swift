@@ -79,6 +79,29 @@ struct NormalCaseTests {
         #expect(group.replicas[1].heldAhead.isEmpty)
     }
 
+    @Test("a primary restarts its progress timer on every execution, though its oldest request still waits")
+    func primaryRestartsItsTimer() throws {
+        var group = try LockstepGroup(members: 4)
+        let x = SimulatedRequests.proposal(id: 1), y = SimulatedRequests.proposal(id: 2)
+        // View 0: only r1 (the next primary) has X; Y prepares everywhere but commits nowhere.
+        group.allows = { _, _, message in if case .commit = message { false } else { true } }
+        group.request(x, to: [1])
+        group.request(y)
+        #expect(group.replicas[1].pending.map(\.digest) == [x.digest, y.digest])
+        // View 1: r1 re-proposes Y at sequence 1 (from the view-changes) and X at 2, whose commits stay lost.
+        group.allows = { _, _, message in if case .commit(let vote) = message { vote.sequence != 2 } else { true } }
+        let start = group.effectsSeen[1].count
+        group.fire(.progress, at: [0, 1, 2, 3])
+        #expect(group.replicas[1].view == 1 && group.replicas[1].isPrimary)
+        #expect(group.digests(at: 1) == [y.digest])
+        #expect(group.replicas[1].pending.map(\.digest) == [x.digest], "X, its oldest request, still waits")
+        // Executing Y restarted r1's timer: a busy primary whose oldest request waits behind the
+        // window must not suspect itself while commits flow (a backup's timer keeps watching X).
+        let effects = Array(group.effectsSeen[1][start...])
+        let executed = try #require(effects.firstIndex { if case .commit(let entry) = $0 { entry.proposal.digest == y.digest } else { false } })
+        #expect(effects[executed...].contains { if case .scheduleTimer(let timer, _) = $0 { timer.kind == .progress } else { false } })
+    }
+
     @Test("the primary never proposes beyond the high watermark: requests wait until a checkpoint is stable")
     func windowBoundsProposals() throws {
         var group = try LockstepGroup(members: 4)
